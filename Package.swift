@@ -1,0 +1,48 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Release builds of the numeric targets skip overflow checks in hot loops.
+let numeric: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+
+let package = Package(
+    name: "red",
+    products: [
+        .executable(name: "red", targets: ["red"]),
+        .library(name: "TensorCore", targets: ["TensorCore"]),
+        .library(name: "Samplers", targets: ["Samplers"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // MARK: - C libraries
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),
+        .systemLibrary(name: "CFFTW", pkgConfig: "fftw3f", providers: [.apt(["libfftw3-dev"])]),
+
+        // MARK: - Libraries (one-way: TensorCore ← {Degradations, Diffusion} ← Samplers ← Workbench ← red)
+        .target(name: "TensorCore", dependencies: ["COpenBLAS", "CPNG", "CFFTW"], swiftSettings: numeric),
+        .target(name: "Degradations", dependencies: ["TensorCore"], swiftSettings: numeric),
+        .target(name: "Diffusion", dependencies: ["TensorCore"], swiftSettings: numeric),
+        .target(name: "Samplers", dependencies: ["TensorCore", "Degradations", "Diffusion"], swiftSettings: numeric),
+        .target(name: "ScriptLang", dependencies: []),
+        .target(name: "Workbench", dependencies: ["ScriptLang", "Samplers", "TensorCore", "Degradations", "Diffusion"]),
+
+        // MARK: - Executables
+        .executableTarget(name: "red", dependencies: [
+            "Workbench", "CReadline",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "red-bench", dependencies: ["TensorCore", "Degradations", "Diffusion", "Samplers", "COpenBLAS"],
+                          path: "Sources/RedBench", swiftSettings: numeric),
+
+        // MARK: - Tests
+        .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "COpenBLAS"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "DegradationsTests", dependencies: ["Degradations", "TensorCore"]),
+        .testTarget(name: "DiffusionTests", dependencies: ["Diffusion", "TensorCore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "SamplersTests", dependencies: ["Samplers", "Diffusion", "Degradations", "TensorCore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ScriptLangTests", dependencies: ["ScriptLang"]),
+        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "ScriptLang"]),
+    ]
+)

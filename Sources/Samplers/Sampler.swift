@@ -1,0 +1,3 @@
+import TensorCore
+import Diffusion
+import Degradations

@@ -1,0 +1,101 @@
+/// Element-wise arithmetic. Shapes must match exactly (no broadcasting); scalars broadcast.
+extension Tensor {
+    @inlinable
+    func zipped(_ other: Tensor, _ op: (Float, Float) -> Float) -> Tensor {
+        precondition(shape == other.shape, "shape mismatch: \(shape) vs \(other.shape)")
+        var out = [Float](unsafeUninitializedCapacity: count) { _, n in n = count }
+        out.withUnsafeMutableBufferPointer { o in
+            scalars.withUnsafeBufferPointer { a in
+                other.scalars.withUnsafeBufferPointer { b in
+                    let op = op, po = UncheckedSendable(o.baseAddress!), pa = UncheckedSendable(a.baseAddress!), pb = UncheckedSendable(b.baseAddress!)
+                    Parallel.chunks(count) { r in
+                        var i = r.lowerBound
+                        while i < r.upperBound { po.value[i] = op(pa.value[i], pb.value[i]); i &+= 1 }
+                    }
+                }
+            }
+        }
+        return Tensor(shape: shape, scalars: out)
+    }
+
+    /// Applies `op` to every element, returning a new tensor.
+    @inlinable
+    public func map(_ op: (Float) -> Float) -> Tensor {
+        var out = [Float](unsafeUninitializedCapacity: count) { _, n in n = count }
+        out.withUnsafeMutableBufferPointer { o in
+            scalars.withUnsafeBufferPointer { a in
+                let po = UncheckedSendable(o.baseAddress!), pa = UncheckedSendable(a.baseAddress!)
+                Parallel.chunks(count) { r in
+                    var i = r.lowerBound
+                    while i < r.upperBound { po.value[i] = op(pa.value[i]); i &+= 1 }
+                }
+            }
+        }
+        return Tensor(shape: shape, scalars: out)
+    }
+
+    /// Applies `op` to every element in place.
+    @inlinable
+    public mutating func apply(_ op: (Float) -> Float) {
+        let n = count
+        scalars.withUnsafeMutableBufferPointer { a in
+            let pa = UncheckedSendable(a.baseAddress!)
+            Parallel.chunks(n) { r in
+                var i = r.lowerBound
+                while i < r.upperBound { pa.value[i] = op(pa.value[i]); i &+= 1 }
+            }
+        }
+    }
+
+    /// `self[i] = op(self[i], other[i])` in place.
+    @inlinable
+    public mutating func combine(with other: Tensor, _ op: (Float, Float) -> Float) {
+        precondition(shape == other.shape, "shape mismatch: \(shape) vs \(other.shape)")
+        let n = count
+        scalars.withUnsafeMutableBufferPointer { a in
+            other.scalars.withUnsafeBufferPointer { b in
+                let pa = UncheckedSendable(a.baseAddress!), pb = UncheckedSendable(b.baseAddress!)
+                Parallel.chunks(n) { r in
+                    var i = r.lowerBound
+                    while i < r.upperBound { pa.value[i] = op(pa.value[i], pb.value[i]); i &+= 1 }
+                }
+            }
+        }
+    }
+
+    /// `self += alpha * x` (BLAS axpy semantics).
+    public mutating func add(_ x: Tensor, scaledBy alpha: Float) {
+        combine(with: x) { $0 + alpha * $1 }
+    }
+
+    /// `alpha * a + beta * b`, element-wise.
+    public static func linearCombination(_ alpha: Float, _ a: Tensor, _ beta: Float, _ b: Tensor) -> Tensor {
+        a.zipped(b) { alpha * $0 + beta * $1 }
+    }
+
+    public static func + (a: Tensor, b: Tensor) -> Tensor { a.zipped(b, +) }
+    public static func - (a: Tensor, b: Tensor) -> Tensor { a.zipped(b, -) }
+    public static func * (a: Tensor, b: Tensor) -> Tensor { a.zipped(b, *) }
+    public static func / (a: Tensor, b: Tensor) -> Tensor { a.zipped(b, /) }
+    public static func + (a: Tensor, s: Float) -> Tensor { a.map { $0 + s } }
+    public static func - (a: Tensor, s: Float) -> Tensor { a.map { $0 - s } }
+    public static func * (a: Tensor, s: Float) -> Tensor { a.map { $0 * s } }
+    public static func / (a: Tensor, s: Float) -> Tensor { let r = 1 / s; return a.map { $0 * r } }
+    public static func + (s: Float, a: Tensor) -> Tensor { a.map { s + $0 } }
+    public static func - (s: Float, a: Tensor) -> Tensor { a.map { s - $0 } }
+    public static func * (s: Float, a: Tensor) -> Tensor { a.map { s * $0 } }
+    public static prefix func - (a: Tensor) -> Tensor { a.map { -$0 } }
+
+    public static func += (a: inout Tensor, b: Tensor) { a.combine(with: b, +) }
+    public static func -= (a: inout Tensor, b: Tensor) { a.combine(with: b, -) }
+    public static func *= (a: inout Tensor, b: Tensor) { a.combine(with: b, *) }
+    public static func += (a: inout Tensor, s: Float) { a.apply { $0 + s } }
+    public static func *= (a: inout Tensor, s: Float) { a.apply { $0 * s } }
+
+    /// Elements clamped to `[lo, hi]`.
+    public func clamped(_ lo: Float, _ hi: Float) -> Tensor { map { Swift.min(Swift.max($0, lo), hi) } }
+    /// Element-wise square root.
+    public func squareRoot() -> Tensor { map { $0.squareRoot() } }
+    /// Element-wise absolute value.
+    public func magnitude() -> Tensor { map { Swift.abs($0) } }
+}
