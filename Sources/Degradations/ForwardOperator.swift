@@ -21,6 +21,17 @@ public protocol ForwardOperator: Sendable {
     /// A pseudo-inverse `A⁺(y)` (for nonlinear operators an approximate inverse used for
     /// initialisation).
     func pseudoInverse(_ y: Tensor) -> Tensor
+    /// The operator as an `SVDOperator` when it has an exact matrix-free SVD (DDRM needs it);
+    /// nil otherwise. `SVDOperator`s return themselves.
+    var svd: (any SVDOperator)? { get }
+}
+
+extension ForwardOperator {
+    public var svd: (any SVDOperator)? { nil }
+}
+
+extension SVDOperator {
+    public var svd: (any SVDOperator)? { self }
 }
 
 /// A linear forward operator with an exact adjoint.
