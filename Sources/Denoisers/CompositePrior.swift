@@ -1,0 +1,42 @@
+import TensorCore
+import Diffusion
+
+/// A prior that answers with one prior at low noise and another above a switch point.
+///
+/// RED-diff regularises with a denoiser at every diffusion time; a denoiser trained for small
+/// noise (DnCNN) is best where it is valid, and a generative prior (the patch GMM, or a U-Net)
+/// covers the high-noise times. The switch is on the [0, 1]-units noise level s/2 of x_t/α_t,
+/// with s = σ_t/α_t: times with s/2 ≤ `switchSigma` go to `low`.
+public final class CompositePrior: DiffusionPrior, @unchecked Sendable {
+    public let low: any DiffusionPrior
+    public let high: any DiffusionPrior
+    /// The switch noise level in [0, 1] units.
+    public let switchSigma: Double
+    public let name: String
+    public var schedule: NoiseSchedule { high.schedule }
+    public var dataShape: DataShape { high.dataShape }
+
+    public init(low: any DiffusionPrior, high: any DiffusionPrior, switchSigma: Double, name: String? = nil) {
+        self.low = low
+        self.high = high
+        self.switchSigma = switchSigma
+        self.name = name ?? "composite(\(low.name) ≤ \(switchSigma) < \(high.name))"
+    }
+
+    /// The prior that answers at time `t`.
+    public func part(at t: Int) -> any DiffusionPrior {
+        schedule.inverseSNR(t) / 2 <= switchSigma ? low : high
+    }
+
+    public func epsilon(_ xt: Tensor, t: Int, using rng: inout SeededGenerator) -> Tensor {
+        part(at: t).epsilon(xt, t: t, using: &rng)
+    }
+
+    public func x0WithVJP(_ xt: Tensor, t: Int, cotangent v: Tensor, using rng: inout SeededGenerator) -> (x0: Tensor, vjp: Tensor) {
+        part(at: t).x0WithVJP(xt, t: t, cotangent: v, using: &rng)
+    }
+
+    public func flops(itemShape: [Int], items: Int) -> Double? {
+        high.flops(itemShape: itemShape, items: items)
+    }
+}
