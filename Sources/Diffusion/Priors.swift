@@ -1,0 +1,52 @@
+import TensorCore
+
+/// The tensors and metadata of a prior file together with its path (for error messages).
+struct SafeTensorsView {
+    let path: String
+    let tensors: [String: Tensor]
+    let metadata: [String: String]
+
+    /// Reads `path`, mapping TensorCore's errors to `PriorError.file`.
+    init(path: String) throws {
+        let file: SafeTensors
+        do { file = try SafeTensors(contentsOf: path) } catch let e as TensorError {
+            switch e {
+            case let .io(_, m), let .format(_, m): throw PriorError.file(path: path, message: m)
+            default: throw PriorError.file(path: path, message: e.description)
+            }
+        }
+        self.path = path
+        tensors = file.tensors
+        metadata = file.metadata
+    }
+
+    /// The integer metadata entry `key`.
+    func integer(_ key: String, range: ClosedRange<Int>) throws -> Int {
+        guard let s = metadata[key], let v = Int(s), range.contains(v) else {
+            throw PriorError.metadata(path: path, key: key, expected: "an integer in \(range.lowerBound)...\(range.upperBound)", found: metadata[key])
+        }
+        return v
+    }
+}
+
+/// Loading priors from files.
+public enum Priors {
+    /// The prior kinds a file may declare in its `kind` metadata.
+    public static let kinds = ["gmm"]
+
+    /// Reads any supported prior file (`format = red-prior`, dispatching on `kind`).
+    /// - Throws: `PriorError` naming the file, and the tensor and its expected shape when one
+    ///   does not fit.
+    public static func load(path: String) throws -> any DiffusionPrior {
+        let file = try SafeTensorsView(path: path)
+        guard file.metadata["format"] == "red-prior" else {
+            throw PriorError.metadata(path: path, key: "format", expected: "'red-prior'", found: file.metadata["format"])
+        }
+        switch file.metadata["kind"] {
+        case "gmm": return try GaussianMixturePrior(file: file)
+        default:
+            throw PriorError.metadata(path: path, key: "kind", expected: "one of " + kinds.map { "'\($0)'" }.joined(separator: ", "),
+                                      found: file.metadata["kind"])
+        }
+    }
+}
