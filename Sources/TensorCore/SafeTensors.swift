@@ -124,25 +124,3 @@ public struct SafeTensors: Sendable {
         try AtomicFile.write(serialized(), to: path)
     }
 }
-
-/// Atomic file writes: the data goes to a temporary file beside the target, which is then
-/// renamed over it, so a failed write leaves any previous file intact.
-public enum AtomicFile {
-    public static func write(_ data: Data, to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let dir = url.deletingLastPathComponent().path
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: dir.isEmpty ? "." : dir, isDirectory: &isDir), isDir.boolValue else {
-            throw TensorError.io(path: path, message: "the folder '\(dir)' does not exist")
-        }
-        let tmp = (dir.isEmpty ? "." : dir) + "/.\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        guard FileManager.default.createFile(atPath: tmp, contents: data) else {
-            throw TensorError.io(path: path, message: "cannot write here (permission denied or disk full)")
-        }
-        if rename(tmp, path) != 0 {
-            let msg = String(cString: strerror(errno))
-            unlink(tmp)
-            throw TensorError.io(path: path, message: "cannot replace the file: \(msg)")
-        }
-    }
-}
