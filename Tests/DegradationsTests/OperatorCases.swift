@@ -1,0 +1,39 @@
+import Degradations
+import TensorCore
+
+/// Every linear operator of the module, on small shapes.
+let linearCases: [OperatorCase] = [
+    OperatorCase("identity") { Identity(shape: imageShape) },
+    OperatorCase("mask box") { try Mask.box(shape: imageShape, height: 6, width: 5, left: 3, top: 4) },
+    OperatorCase("mask box default") { try Mask.box(shape: imageShape) },
+    OperatorCase("mask random") { var g = SeededGenerator(seed: 1); return try Mask.random(shape: imageShape, fraction: 0.7, using: &g) },
+    OperatorCase("mask freeform") { var g = SeededGenerator(seed: 2); return try Mask.freeform(shape: imageShape, using: &g) },
+    OperatorCase("mask half left") { try Mask.half(shape: imageShape, side: .left) },
+    OperatorCase("mask half bottom") { try Mask.half(shape: [3, 15, 12], side: .bottom) },
+    OperatorCase("mask per-channel tensor") {
+        try Mask(shape: imageShape, observed: randn(imageShape, seed: 9).map { $0 > 0 ? 1 : 0 })
+    },
+    OperatorCase("downsample 2") { try BlockAverage(shape: imageShape, factor: 2) },
+    OperatorCase("downsample 4") { try BlockAverage(shape: imageShape, factor: 4) },
+    OperatorCase("blur gaussian") { try Blur.gaussian(shape: imageShape, sigma: 1.5, size: 7) },
+    OperatorCase("blur gaussian even size") { try Blur.gaussian(shape: imageShape, sigma: 2, size: 6) },
+    OperatorCase("blur uniform") { try Blur.uniform(shape: imageShape, size: 5) },
+    OperatorCase("chain blur, mask box (CG)") {
+        try OperatorChain(inputShape: imageShape, parts: [try Blur.gaussian(shape: imageShape, sigma: 0.8, size: 5),
+                                                          try Mask.box(shape: imageShape, height: 6, width: 5)])
+    },
+    OperatorCase("chain blur, mask half (separable SVD)") {
+        try OperatorChain(inputShape: imageShape, parts: [try Blur.uniform(shape: imageShape, size: 3),
+                                                          try Mask.half(shape: imageShape, side: .right)])
+    },
+    OperatorCase("chain blur, downsample 2 (separable SVD)") {
+        try OperatorChain(inputShape: imageShape, parts: [try Blur.gaussian(shape: imageShape, sigma: 1, size: 5),
+                                                          try BlockAverage(shape: imageShape, factor: 2)])
+    },
+    OperatorCase("chain identity, mask random, mask box") {
+        var g = SeededGenerator(seed: 4)
+        return try OperatorChain(inputShape: imageShape, parts: [Identity(shape: imageShape),
+            try Mask.random(shape: imageShape, fraction: 0.3, using: &g), try Mask.box(shape: imageShape)])
+    },
+    OperatorCase("matrix") { try MatrixOperator(randn([5, 9], seed: 5)) },
+]
