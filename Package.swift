@@ -27,6 +27,7 @@ let package = Package(
         .target(name: "Diffusion", dependencies: ["TensorCore"], swiftSettings: numeric),
         .target(name: "Denoisers", dependencies: ["TensorCore", "Diffusion"], swiftSettings: numeric),
         .target(name: "Samplers", dependencies: ["TensorCore", "Degradations", "Diffusion"], swiftSettings: numeric),
+        .target(name: "Networks", dependencies: ["TensorCore", "Diffusion"], swiftSettings: numeric),
         .target(name: "ScriptLang", dependencies: []),
         .target(name: "Workbench", dependencies: ["ScriptLang", "Samplers", "TensorCore", "Degradations", "Diffusion"]),
 
@@ -35,7 +36,7 @@ let package = Package(
             "Workbench", "CReadline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .executableTarget(name: "red-bench", dependencies: ["TensorCore", "Degradations", "Diffusion", "Samplers", "COpenBLAS"],
+        .executableTarget(name: "red-bench", dependencies: ["TensorCore", "Degradations", "Diffusion", "Samplers", "Networks", "COpenBLAS"],
                           path: "Sources/RedBench", swiftSettings: numeric),
 
         // MARK: - Tests
@@ -44,6 +45,7 @@ let package = Package(
         .testTarget(name: "DiffusionTests", dependencies: ["Diffusion", "TensorCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DenoisersTests", dependencies: ["Denoisers", "Diffusion", "TensorCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SamplersTests", dependencies: ["Samplers", "Diffusion", "Degradations", "TensorCore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "NetworksTests", dependencies: ["Networks", "Diffusion", "TensorCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ScriptLangTests", dependencies: ["ScriptLang"]),
         .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "ScriptLang"]),
     ]

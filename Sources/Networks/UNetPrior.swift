@@ -1,0 +1,104 @@
+import Diffusion
+import Foundation
+import TensorCore
+
+/// The ADM U-Net as a diffusion prior: ε̂(x_t, t) is the network's output (its first `in`
+/// channels when σ is learned), on the schedule the network was trained for.
+///
+/// Accepts images `[C, H, W]` with C = the network's input channels and sides a multiple of
+/// 2^(levels−1). The vector–Jacobian product of x̂0 (needed by DPS and ΠGDM) is not implemented
+/// for this network yet: `supportsVJP` is false and samplers must refuse those methods.
+public final class UNetPrior: VJPOptionalPrior {
+    public let model: UNetModel
+    public let schedule: NoiseSchedule
+    public let name: String
+    /// Class label for class-conditional networks (the same for every item), else nil.
+    public let classLabel: Int?
+    /// Times passed to the network are t·`timeScale` (1, or 1000/T for `rescale_timesteps`).
+    public let timeScale: Float
+
+    /// Wraps a network.
+    /// - Throws: `NetworkError.config` when a class-conditional network gets no label in range (or vice versa).
+    public init(model: UNetModel, schedule: NoiseSchedule = .linear(), name: String? = nil,
+                classLabel: Int? = nil, rescaleTimesteps: Bool = false) throws {
+        if let k = model.config.numClasses {
+            guard let y = classLabel, (0..<k).contains(y) else {
+                throw NetworkError.config("the network is class-conditional: give a class label in 0..<\(k)")
+            }
+        } else if classLabel != nil {
+            throw NetworkError.config("the network is unconditional; it takes no class label")
+        }
+        self.model = model
+        self.schedule = schedule
+        self.classLabel = classLabel
+        self.timeScale = rescaleTimesteps ? 1000 / Float(schedule.count) : 1
+        let c = model.config
+        self.name = name ?? "unet \(c.imageSize)px ch=\(c.modelChannels) mult=\(c.channelMult.map(String.init).joined(separator: ","))"
+    }
+
+    /// Loads a U-Net checkpoint (`.safetensors`, see `UNetModel.init(contentsOf:)`) as a prior.
+    /// The schedule comes from the metadata keys `noise_schedule` (`linear` or `cosine`, default
+    /// linear), `diffusion_steps` (default 1000) and `rescale_timesteps` (default false).
+    public convenience init(contentsOf path: String, classLabel: Int? = nil) throws {
+        let file = try UNetModel.readCheckpoint(path)
+        guard let json = file.metadata["config"] else {
+            throw NetworkError.file(path: path, message: "no 'config' metadata (the UNetModel arguments as JSON); convert the checkpoint with Scripts/convert-pt.py")
+        }
+        let model = try UNetModel(config: try UNetConfig(json: json), stateDict: file.tensors, path: path)
+        let steps = Int(file.metadata["diffusion_steps"] ?? "1000") ?? -1
+        guard steps >= 1 else { throw NetworkError.file(path: path, message: "metadata diffusion_steps must be a positive integer") }
+        let schedule: NoiseSchedule
+        switch file.metadata["noise_schedule"] ?? "linear" {
+        case "linear": schedule = .linear(steps: steps, betaStart: 0.1 / Double(steps), betaEnd: 20 / Double(steps))
+        case "cosine": schedule = Self.cosineSchedule(steps: steps)
+        case let s: throw NetworkError.file(path: path, message: "noise_schedule '\(s)' is not linear or cosine")
+        }
+        let rescale = ["true", "True", "1"].contains(file.metadata["rescale_timesteps"] ?? "false")
+        let base = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+        try self.init(model: model, schedule: schedule, name: "unet \(base)", classLabel: classLabel, rescaleTimesteps: rescale)
+    }
+
+    /// The cosine schedule of Nichol & Dhariwal 2021 (ᾱ(t) = f(t)/f(0), f = cos²((t/T + 0.008)/1.008 · π/2),
+    /// β clipped at 0.999), as guided-diffusion's `betas_for_alpha_bar`.
+    static func cosineSchedule(steps: Int) -> NoiseSchedule {
+        func f(_ t: Double) -> Double { let c = Foundation.cos((t + 0.008) / 1.008 * Double.pi / 2); return c * c }
+        var abar = [Double](repeating: 0, count: steps), prod = 1.0
+        for i in 0..<steps {
+            let beta = Swift.min(1 - f(Double(i + 1) / Double(steps)) / f(Double(i) / Double(steps)), 0.999)
+            prod *= 1 - beta
+            abar[i] = prod
+        }
+        return NoiseSchedule(alphaBar: abar)
+    }
+
+    public var dataShape: DataShape { .image(channels: [model.config.inChannels], multiple: model.config.sizeMultiple) }
+
+    /// False: the U-Net's x̂0 vector–Jacobian product is not implemented (DPS and ΠGDM unavailable).
+    public var hasVJP: Bool { false }
+
+    /// ε̂(x_t, t) for a batch `[N, C, H, W]`.
+    /// - Precondition: items fit `dataShape` (samplers check `dataShape.mismatch` first).
+    public func epsilon(_ xt: Tensor, t: Int, using rng: inout SeededGenerator) -> Tensor {
+        let n = xt.shape[0], cin = model.config.inChannels
+        let out = model(xt, t: [Float](repeating: Float(t) * timeScale, count: n),
+                        classes: classLabel.map { [Int](repeating: $0, count: n) })
+        guard model.config.outChannels != cin else { return out }
+        // learned σ (or any extra channels): ε̂ is the first `in` channels
+        let hw = xt.shape[2] * xt.shape[3], cout = model.config.outChannels
+        var eps = [Float](repeating: 0, count: n * cin * hw)
+        for i in 0..<n {
+            for j in 0..<(cin * hw) { eps[i * cin * hw + j] = out.scalars[i * cout * hw + j] }
+        }
+        return Tensor(shape: xt.shape, scalars: eps)
+    }
+
+    /// Not available for this prior (`supportsVJP` is false); calling it is a programmer error.
+    public func x0WithVJP(_ xt: Tensor, t: Int, cotangent v: Tensor, using rng: inout SeededGenerator) -> (x0: Tensor, vjp: Tensor) {
+        preconditionFailure("UNetPrior has no x̂0 vector–Jacobian product (supportsVJP is false); samplers must check supportsVJP before DPS/ΠGDM")
+    }
+
+    public func flops(itemShape: [Int], items: Int) -> Double? {
+        guard itemShape.count == 3 else { return nil }
+        return model.flops(items: items, height: itemShape[1], width: itemShape[2])
+    }
+}

@@ -1,0 +1,175 @@
+/// A 2-D convolution (cross-correlation, as PyTorch's `Conv2d`) with any kernel, stride and
+/// zero padding, on batches `[N, Cin, H, W]`.
+///
+/// The output is `[N, Cout, Ho, Wo]` with Ho = ⌊(H + 2p − kh)/s⌋ + 1 (likewise Wo). The weight
+/// uses PyTorch's layout `[Cout, Cin, kh, kw]`, which read as a `Cout × (Cin·kh·kw)` matrix is
+/// directly the left factor of an im2col GEMM. 1×1 stride-1 kernels skip im2col entirely.
+/// Large images are processed in bands of output rows (bounded scratch memory); small images
+/// of a batch are grouped into one GEMM. im2col runs on all cores, the GEMM on OpenBLAS threads.
+public struct Conv2D: Sendable {
+    /// `[Cout, Cin, kh, kw]`.
+    public let weight: Tensor
+    /// `[Cout]` or nil.
+    public let bias: Tensor?
+    public let stride: Int
+    public let padding: Int
+
+    public var outChannels: Int { weight.shape[0] }
+    public var inChannels: Int { weight.shape[1] }
+    public var kernelHeight: Int { weight.shape[2] }
+    public var kernelWidth: Int { weight.shape[3] }
+
+    /// Scratch budget of one im2col block, in floats (16 MiB).
+    public static let columnBudget = 1 << 22
+
+    /// - Precondition: `weight` has rank 4 and `bias` (if any) has `Cout` elements; stride ≥ 1, padding ≥ 0.
+    public init(weight: Tensor, bias: Tensor?, stride: Int = 1, padding: Int = 0) {
+        precondition(weight.rank == 4, "Conv2D weight must be [Cout, Cin, kh, kw], got \(weight.shape)")
+        precondition(bias == nil || bias!.count == weight.shape[0], "Conv2D bias must have \(weight.shape[0]) elements")
+        precondition(stride >= 1 && padding >= 0, "Conv2D needs stride ≥ 1 and padding ≥ 0")
+        self.weight = weight
+        self.bias = bias
+        self.stride = stride
+        self.padding = padding
+    }
+
+    /// The output height and width for an input of `height × width` (may be ≤ 0 when the kernel does not fit).
+    public func outputSize(height: Int, width: Int) -> (height: Int, width: Int) {
+        ((height + 2 * padding - kernelHeight) / stride + 1, (width + 2 * padding - kernelWidth) / stride + 1)
+    }
+
+    /// Floating-point operations (2 per multiply–add) for `items` inputs of `height × width`.
+    public func flops(height: Int, width: Int, items: Int = 1) -> Double {
+        let (oh, ow) = outputSize(height: height, width: width)
+        return 2 * Double(items * outChannels * oh * ow) * Double(inChannels * kernelHeight * kernelWidth)
+    }
+
+    /// Applies the convolution to `x` of shape `[N, Cin, H, W]`.
+    /// - Precondition: the channel count matches and the kernel fits the padded input.
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        precondition(x.rank == 4 && x.shape[1] == inChannels, "Conv2D expects [N, \(inChannels), H, W], got \(x.shape)")
+        let n = x.shape[0], h = x.shape[2], w = x.shape[3]
+        let (oh, ow) = outputSize(height: h, width: w)
+        precondition(oh > 0 && ow > 0, "Conv2D kernel \(kernelHeight)x\(kernelWidth) does not fit \(h)x\(w) with padding \(padding)")
+        let cout = outChannels, kdim = inChannels * kernelHeight * kernelWidth, hw = oh * ow
+        var out = [Float](repeating: 0, count: n * cout * hw)
+        out.withUnsafeMutableBufferPointer { o in
+            let po = o.baseAddress!
+            if let bias {   // out = bias, then GEMMs accumulate (beta = 1)
+                bias.withUnsafeBufferPointer { b in
+                    for i in 0..<n { for c in 0..<cout { (po + (i * cout + c) * hw).update(repeating: b[c], count: hw) } }
+                }
+            }
+            weight.withUnsafeBufferPointer { wp in
+                x.withUnsafeBufferPointer { xp in
+                    let pw = wp.baseAddress!, px = xp.baseAddress!
+                    if kernelHeight == 1 && kernelWidth == 1 && stride == 1 && padding == 0 {
+                        for i in 0..<n {
+                            BLAS.sgemm(m: cout, n: hw, k: kdim, a: pw, lda: kdim, b: px + i * kdim * hw, ldb: hw,
+                                       beta: 1, c: po + i * cout * hw, ldc: hw)
+                        }
+                        return
+                    }
+                    let geo = Im2ColGeometry(c: inChannels, h: h, w: w, kh: kernelHeight, kw: kernelWidth,
+                                       stride: stride, pad: padding, oh: oh, ow: ow)
+                    if kdim * hw * 2 <= Self.columnBudget && n > 1 {
+                        grouped(geo, n: n, px: px, pw: pw, po: po)
+                    } else {
+                        banded(geo, n: n, px: px, pw: pw, po: po)
+                    }
+                }
+            }
+        }
+        return Tensor(shape: [n, cout, oh, ow], scalars: out)
+    }
+
+    /// Whole images, several per GEMM: columns `[K, g·HW]`, result `[Cout, g·HW]` scattered to `[g, Cout, HW]`.
+    private func grouped(_ geo: Im2ColGeometry, n: Int, px: UnsafePointer<Float>, pw: UnsafePointer<Float>, po: UnsafeMutablePointer<Float>) {
+        let kdim = geo.kdim, hw = geo.oh * geo.ow, cout = outChannels
+        let g = Swift.max(1, Swift.min(n, Self.columnBudget / (kdim * hw)))
+        var col = [Float](repeating: 0, count: kdim * g * hw)
+        var tmp = [Float](repeating: 0, count: cout * g * hw)
+        col.withUnsafeMutableBufferPointer { cp in
+            tmp.withUnsafeMutableBufferPointer { tp in
+                var i0 = 0
+                while i0 < n {
+                    let gi = Swift.min(g, n - i0), ld = gi * hw
+                    for j in 0..<gi {
+                        geo.fillColumns(px + (i0 + j) * geo.c * geo.h * geo.w, rows: 0..<geo.oh, into: cp.baseAddress! + j * hw, ld: ld)
+                    }
+                    BLAS.sgemm(m: cout, n: ld, k: kdim, a: pw, lda: kdim, b: cp.baseAddress!, ldb: ld,
+                               beta: 0, c: tp.baseAddress!, ldc: ld)
+                    for j in 0..<gi {
+                        for c in 0..<cout {
+                            let src = tp.baseAddress! + c * ld + j * hw, dst = po + ((i0 + j) * cout + c) * hw
+                            for p in 0..<hw { dst[p] += src[p] }
+                        }
+                    }
+                    i0 += gi
+                }
+            }
+        }
+    }
+
+    /// One image at a time, in bands of output rows: columns `[K, rows·Wo]`, GEMM straight into the output.
+    private func banded(_ geo: Im2ColGeometry, n: Int, px: UnsafePointer<Float>, pw: UnsafePointer<Float>, po: UnsafeMutablePointer<Float>) {
+        let kdim = geo.kdim, hw = geo.oh * geo.ow, cout = outChannels
+        let band = Swift.max(1, Swift.min(geo.oh, Self.columnBudget / (kdim * geo.ow)))
+        var col = [Float](repeating: 0, count: kdim * band * geo.ow)
+        col.withUnsafeMutableBufferPointer { cp in
+            for i in 0..<n {
+                var r0 = 0
+                while r0 < geo.oh {
+                    let r1 = Swift.min(geo.oh, r0 + band), cols = (r1 - r0) * geo.ow
+                    geo.fillColumns(px + i * geo.c * geo.h * geo.w, rows: r0..<r1, into: cp.baseAddress!, ld: cols)
+                    BLAS.sgemm(m: cout, n: cols, k: kdim, a: pw, lda: kdim, b: cp.baseAddress!, ldb: cols,
+                               beta: 1, c: po + i * cout * hw + r0 * geo.ow, ldc: hw)
+                    r0 = r1
+                }
+            }
+        }
+    }
+}
+
+/// The index arithmetic of im2col for one convolution.
+struct Im2ColGeometry {
+    let c, h, w, kh, kw, stride, pad, oh, ow: Int
+    var kdim: Int { c * kh * kw }
+
+    /// Writes the im2col rows (c, ky, kx) × output positions of `rows` for one image `[C, H, W]`
+    /// into `dst` (row stride `ld`), zero where the kernel reads padding. Runs on all cores.
+    func fillColumns(_ src: UnsafePointer<Float>, rows: Range<Int>, into dst: UnsafeMutablePointer<Float>, ld: Int) {
+        let s = UncheckedSendable(src), d = UncheckedSendable(dst)
+        let work = kdim * rows.count * ow
+        Parallel.chunks(kdim, minChunk: Swift.max(1, kdim * 16_384 / Swift.max(work, 1))) { range in
+            for k in range { self.fillRow(k, s.value, rows: rows, d.value + k * ld) }
+        }
+    }
+
+    @inline(__always)
+    private func fillRow(_ k: Int, _ src: UnsafePointer<Float>, rows: Range<Int>, _ out: UnsafeMutablePointer<Float>) {
+        let ch = k / (kh * kw), ky = (k / kw) % kh, kx = k % kw
+        let plane = src + ch * h * w
+        var o = out
+        for oy in rows {
+            let iy = oy &* stride &- pad &+ ky
+            if iy < 0 || iy >= h { o.update(repeating: 0, count: ow); o += ow; continue }
+            let line = plane + iy * w
+            if stride == 1 {
+                // ix = ox − pad + kx is valid for ox in [lo, hi)
+                let lo = Swift.min(ow, Swift.max(0, pad - kx)), hi = Swift.max(lo, Swift.min(ow, w + pad - kx))
+                if lo > 0 { o.update(repeating: 0, count: lo) }
+                if hi > lo { (o + lo).update(from: line + (lo - pad + kx), count: hi - lo) }
+                if ow > hi { (o + hi).update(repeating: 0, count: ow - hi) }
+            } else {
+                var ox = 0
+                while ox < ow {
+                    let ix = ox &* stride &- pad &+ kx
+                    o[ox] = (ix >= 0 && ix < w) ? line[ix] : 0
+                    ox &+= 1
+                }
+            }
+            o += ow
+        }
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+
+/// Group normalisation (Wu & He 2018) with an affine map, as PyTorch's `GroupNorm`, optionally
+/// fused with a per-item FiLM modulation and a SiLU.
+///
+/// For x of shape `[N, C, …]` and G groups of C/G channels, each (item, group) is normalised
+/// with its own mean and biased variance (statistics accumulated in double precision):
+/// y = (x − μ)/√(σ² + ε) · γ_c + β_c. With `scaleShift` (`[N, 2C]`, scale first, as ADM's
+/// `use_scale_shift_norm`), y ← y·(1 + scale) + shift. With `silu`, y ← y·sigmoid(y).
+public struct GroupNorm: Sendable {
+    public let groups: Int
+    public let epsilon: Float
+    /// γ, `[C]`.
+    public let weight: Tensor
+    /// β, `[C]`.
+    public let bias: Tensor
+
+    public var channels: Int { weight.count }
+
+    /// - Precondition: γ and β have the same length C, a multiple of `groups`.
+    public init(groups: Int = 32, epsilon: Float = 1e-5, weight: Tensor, bias: Tensor) {
+        precondition(weight.count == bias.count && groups > 0 && weight.count % groups == 0,
+                     "GroupNorm needs γ, β of equal length divisible by \(groups) groups, got \(weight.count), \(bias.count)")
+        self.groups = groups
+        self.epsilon = epsilon
+        self.weight = weight
+        self.bias = bias
+    }
+
+    /// Normalises `x` (`[N, C, …]`).
+    /// - Parameters:
+    ///   - scaleShift: optional `[N, 2C]` modulation: y·(1 + scale) + shift.
+    ///   - silu: apply SiLU to the result.
+    public func callAsFunction(_ x: Tensor, scaleShift: Tensor? = nil, silu: Bool = false) -> Tensor {
+        precondition(x.rank >= 2 && x.shape[1] == channels, "GroupNorm(\(channels)) expects [N, \(channels), …], got \(x.shape)")
+        let n = x.shape[0], c = channels, spatial = x.count / Swift.max(1, n * c)
+        precondition(scaleShift == nil || scaleShift!.shape == [n, 2 * c], "scaleShift must be [\(n), \(2 * c)]")
+        let cpg = c / groups, groupSize = cpg * spatial
+        var out = [Float](repeating: 0, count: x.count)
+        let eps = Double(epsilon)
+        out.withUnsafeMutableBufferPointer { o in
+            x.withUnsafeBufferPointer { xp in
+                weight.withUnsafeBufferPointer { gp in
+                    bias.withUnsafeBufferPointer { bp in
+                        let film = scaleShift?.scalars ?? []
+                        film.withUnsafeBufferPointer { fp in
+                            let po = UncheckedSendable(o.baseAddress!), px = UncheckedSendable(xp.baseAddress!)
+                            let pg = UncheckedSendable(gp.baseAddress!), pb = UncheckedSendable(bp.baseAddress!)
+                            let pf = UncheckedSendable(fp.baseAddress), hasFilm = scaleShift != nil
+                            let body = { (job: Int) in
+                                let item = job / self.groups, g = job % self.groups
+                                let base = (item * c + g * cpg) * spatial
+                                let src = px.value + base, dst = po.value + base
+                                var sum = 0.0
+                                for i in 0..<groupSize { sum += Double(src[i]) }
+                                let mean = sum / Double(groupSize)
+                                var ss = 0.0
+                                for i in 0..<groupSize { let d = Double(src[i]) - mean; ss += d * d }
+                                let invStd = 1 / (ss / Double(groupSize) + eps).squareRoot()
+                                for cc in 0..<cpg {
+                                    let ch = g * cpg + cc
+                                    var a = invStd * Double(pg.value[ch])
+                                    var b = Double(pb.value[ch]) - mean * a
+                                    if hasFilm, let f = pf.value {
+                                        let scale = 1 + Double(f[item * 2 * c + ch]), shift = Double(f[item * 2 * c + c + ch])
+                                        a *= scale
+                                        b = b * scale + shift
+                                    }
+                                    let fa = Float(a), fb = Float(b)
+                                    let s = src + cc * spatial, d = dst + cc * spatial
+                                    if silu {
+                                        for i in 0..<spatial { let y = fa * s[i] + fb; d[i] = y / (1 + Foundation.exp(-y)) }
+                                    } else {
+                                        for i in 0..<spatial { d[i] = fa * s[i] + fb }
+                                    }
+                                }
+                            }
+                            let jobs = n * self.groups
+                            if x.count < Parallel.grain { for j in 0..<jobs { body(j) } } else { Parallel.forEach(jobs, body) }
+                        }
+                    }
+                }
+            }
+        }
+        return Tensor(shape: x.shape, scalars: out)
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+
+/// Multi-head softmax attention over positions, from stacked queries, keys and values
+/// (guided-diffusion's `QKVAttentionLegacy` and `QKVAttention`).
+///
+/// Input `[N, 3C, T…]` (the spatial axes are flattened to T positions), output `[N, C, T…]` with
+/// head-major channels. For each head with ch = C/heads channels:
+/// w[t, s] = softmax_s(Σ_c q[c, t]·k[c, s] / √ch) (equal to scaling q and k by ch^(−1/4) each),
+/// a[c, t] = Σ_s w[t, s]·v[c, s]. Softmax in float32 after subtracting the row maximum.
+public struct QKVAttention: Sendable {
+    /// Where each head finds its q, k, v among the 3C input channels.
+    public enum Order: Sendable {
+        /// `QKVAttentionLegacy`: head j uses channels [3ch·j, 3ch·(j+1)), ordered q, k, v.
+        case legacy
+        /// `QKVAttention`: q, k, v are the three C-channel thirds; head j uses [ch·j, ch·(j+1)) of each.
+        case splitFirst
+    }
+
+    public let heads: Int
+    public let order: Order
+
+    public init(heads: Int, order: Order) {
+        precondition(heads >= 1, "attention needs at least one head")
+        self.heads = heads
+        self.order = order
+    }
+
+    /// Applies attention to `qkv` of shape `[N, 3C, …]`.
+    /// - Precondition: 3C is divisible by 3·heads.
+    public func callAsFunction(_ qkv: Tensor) -> Tensor {
+        precondition(qkv.rank >= 3 && qkv.shape[1] % (3 * heads) == 0,
+                     "attention with \(heads) heads expects [N, 3·heads·ch, …], got \(qkv.shape)")
+        let n = qkv.shape[0], width = qkv.shape[1], c = width / 3, ch = c / heads
+        let t = qkv.count / Swift.max(1, n * width)
+        var out = [Float](repeating: 0, count: n * c * t)
+        var weights = [Float](repeating: 0, count: t * t)
+        let alpha = 1 / Float(ch).squareRoot()
+        out.withUnsafeMutableBufferPointer { o in
+            weights.withUnsafeMutableBufferPointer { wb in
+                qkv.withUnsafeBufferPointer { xp in
+                    let pw = wb.baseAddress!
+                    for item in 0..<n {
+                        let base = xp.baseAddress! + item * width * t
+                        for head in 0..<heads {
+                            let q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>
+                            switch order {
+                            case .legacy:
+                                q = base + head * 3 * ch * t; k = q + ch * t; v = k + ch * t
+                            case .splitFirst:
+                                q = base + head * ch * t; k = q + c * t; v = k + c * t
+                            }
+                            BLAS.sgemm(transA: true, m: t, n: t, k: ch, alpha: alpha, a: q, lda: t, b: k, ldb: t,
+                                       beta: 0, c: pw, ldc: t)
+                            Self.softmaxRows(pw, rows: t, cols: t)
+                            BLAS.sgemm(transB: true, m: ch, n: t, k: t, a: v, lda: t, b: pw, ldb: t,
+                                       beta: 0, c: o.baseAddress! + (item * c + head * ch) * t, ldc: t)
+                        }
+                    }
+                }
+            }
+        }
+        var shape = qkv.shape
+        shape[1] = c
+        return Tensor(shape: shape, scalars: out)
+    }
+
+    /// Row-wise softmax of a row-major `rows × cols` matrix in place.
+    static func softmaxRows(_ p: UnsafeMutablePointer<Float>, rows: Int, cols: Int) {
+        let pp = UncheckedSendable(p)
+        Parallel.chunks(rows, minChunk: Swift.max(1, 8192 / Swift.max(cols, 1))) { r in
+            for i in r {
+                let row = pp.value + i * cols
+                var m = -Float.infinity
+                for j in 0..<cols { m = Swift.max(m, row[j]) }
+                var s: Float = 0
+                for j in 0..<cols { let e = Foundation.exp(row[j] - m); row[j] = e; s += e }
+                let inv = 1 / s
+                for j in 0..<cols { row[j] *= inv }
+            }
+        }
+    }
+}
