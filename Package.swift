@@ -47,6 +47,6 @@ let package = Package(
         .testTarget(name: "SamplersTests", dependencies: ["Samplers", "Diffusion", "Degradations", "TensorCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "NetworksTests", dependencies: ["Networks", "Diffusion", "TensorCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ScriptLangTests", dependencies: ["ScriptLang"]),
-        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "ScriptLang"]),
+        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "ScriptLang"], exclude: ["Golden"]),
     ]
 )

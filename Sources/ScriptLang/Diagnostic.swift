@@ -3,6 +3,18 @@ public enum Severity: String, Sendable {
     case error, warning, note
 }
 
+/// What kind of failure a diagnostic reports (decides the exit status of a script).
+public enum FailureKind: Sendable {
+    /// A syntax or static error: nothing ran.
+    case syntax
+    /// An error while running.
+    case runtime
+    /// An input file is missing or unreadable.
+    case input
+    /// An output could not be written.
+    case output
+}
+
 /// A message about a source range: a syntax error, a runtime error or a note.
 public struct Diagnostic: Error, Sendable, Equatable, CustomStringConvertible {
     public var severity: Severity
@@ -12,6 +24,8 @@ public struct Diagnostic: Error, Sendable, Equatable, CustomStringConvertible {
     public var file: String
     /// Set when the input merely ended too early (an open `{`, `[`): the REPL asks for more.
     public var isIncompleteInput: Bool
+    /// The kind of failure (syntax errors by default; the interpreter sets the others).
+    public var kind: FailureKind = .syntax
 
     public init(_ severity: Severity = .error, _ message: DiagnosticMessage, at range: SourceRange, in file: String,
                 incomplete: Bool = false) {

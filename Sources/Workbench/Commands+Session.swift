@@ -1,0 +1,114 @@
+import Foundation
+import ScriptLang
+
+extension Session {
+    /// Runs a built-in command.
+    func dispatch(_ a: Arguments, file: SourceFile) throws {
+        switch a.command {
+        case "print": try cmdPrint(a)
+        case "set": try cmdSet(a)
+        case "show": try a.atMost(0); output(showText)
+        case "help": try cmdHelp(a)
+        case "run": try cmdRun(a)
+        case "quit": try a.atMost(0); throw QuitRequest()
+        default: try dispatchToolkit(a, file: file)
+        }
+    }
+
+    func cmdPrint(_ a: Arguments) throws(Diagnostic) {
+        if let (k, _) = a.options.first { throw a.error(.failed("'print' takes no options; quote the text to print '\(k)='")) }
+        output(a.positionals.map { $0.value.description }.joined(separator: " "))
+    }
+
+    func cmdSet(_ a: Arguments) throws(Diagnostic) {
+        try a.atMost(0)
+        if a.options.isEmpty { throw a.error(.missingArgument("a setting", usage: "set seed=N | threads=N | progress=on|off")) }
+        if a.has("seed") {
+            let s = try a.integer("seed", min: 0)
+            state.seed = UInt64(s)
+            state.draws = 0
+        }
+        if a.has("threads") { state.threads = try a.integer("threads", min: 1, max: 256) }
+        if a.has("progress") { state.progress = try a.flag("progress", default: true) }
+    }
+
+    func cmdRun(_ a: Arguments) throws {
+        try a.atMost(1)
+        let path = try a.positionalText(0, "a script file")
+        let resolved = resolveInput(path)
+        guard let text = try? String(contentsOfFile: resolved, encoding: .utf8) else {
+            throw a.error(.failed("cannot read '\(path)': no such file or not readable"), a.positionals[0].range)
+        }
+        guard callDepth < 16 else { throw a.error(.recursion(path)) }
+        let inner = SourceFile(name: path, text: text)
+        let program = Parser.parse(inner)
+        let problems = program.diagnostics + check(program)
+        if let first = problems.first {
+            for d in problems.dropFirst() { status(d.description) }
+            throw first
+        }
+        callDepth += 1
+        defer { callDepth -= 1 }
+        for s in program.statements { try execute(s, file: inner) }
+    }
+
+    /// A path as given, or under the standard library's parent folder when it starts with `Stdlib/`
+    /// and does not exist here.
+    func resolveInput(_ path: String) -> String {
+        if FileManager.default.fileExists(atPath: path) { return path }
+        if path.hasPrefix("Stdlib/"), let dir = stdlibDirectory {
+            let candidate = (dir as NSString).appendingPathComponent(String(path.dropFirst("Stdlib/".count)))
+            if FileManager.default.fileExists(atPath: candidate) { return candidate }
+        }
+        return path
+    }
+
+    func cmdHelp(_ a: Arguments) throws(Diagnostic) {
+        try a.atMost(2)
+        guard a.positionals.count > 0 else { output(Help.overview(definitions: state.definitions)); return }
+        let name = try a.positionalText(0, "a command")
+        if let spec = CommandTable.spec(name) {
+            let v = a.positionals.count > 1 ? try a.positionalText(1, "a kind") : nil
+            if let v, spec.variant(v) == nil {
+                throw a.error(.unknownVariant(v, command: name, expected: spec.variants.map(\.name),
+                                              suggestion: EditDistance.suggestion(for: v, among: spec.variants.map(\.name))), a.positionals[1].range)
+            }
+            output(Help.command(spec, variant: v))
+        } else if let def = state.definitions[name] {
+            output("\(name) " + def.parameters.map { "\($0.0)=\($0.1.source)" }.joined(separator: " ") + "\n  defined with 'def'")
+        } else if CommandTable.keywords.contains(name) {
+            output(Help.keyword(name))
+        } else {
+            throw a.error(.unknownCommand(name, suggestion: EditDistance.suggestion(for: name, among: CommandTable.names + state.definitions.keys)),
+                          a.positionals[0].range)
+        }
+    }
+
+    /// The text of `show`.
+    public var showText: String {
+        var lines: [String] = []
+        lines.append("x       " + (state.x.map { $0.summary + ($0.origin.isEmpty ? "" : "  (\($0.origin))") } ?? "none (load an image or 'sample prior')"))
+        lines.append("A       " + (state.chain.isEmpty ? "identity" : state.chain.map(\.text).joined(separator: " ; ")))
+        lines.append("noise   " + Value.format(state.noise))
+        let y = state.y.map { $0.summary + (state.yStale ? "  (stale: measured again before solve)" : "") }
+        lines.append("y       " + (y ?? "not measured"))
+        lines.append("prior   " + (state.prior == nil ? "none" : state.priorName))
+        if state.order.isEmpty {
+            lines.append("results none")
+        } else {
+            for n in state.order {
+                guard let d = state.values[n] else { continue }
+                let mark = n == state.lastSolve ? "  = result" : ""
+                let secs = d.seconds.map { String(format: "  %.2fs", $0) } ?? ""
+                lines.append("  \(n): \(d.summary)" + (d.origin.isEmpty ? "" : "  (\(d.origin))") + secs + mark)
+            }
+        }
+        lines.append("seed    \(state.seed)" + (state.draws > 0 ? "  (\(state.draws) draws)" : ""))
+        if !state.variables.isEmpty {
+            lines.append("vars    " + state.variables.keys.sorted().map { "\($0)=\(state.variables[$0]?.source ?? "")" }.joined(separator: " "))
+        }
+        let defs = state.definitions.keys.sorted()
+        if !defs.isEmpty { lines.append("defs    " + defs.joined(separator: " ")) }
+        return lines.joined(separator: "\n")
+    }
+}

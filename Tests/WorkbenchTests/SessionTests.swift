@@ -1,0 +1,63 @@
+import Foundation
+import ScriptLang
+import Testing
+@testable import Workbench
+
+struct SessionTests {
+    func session() -> (Session, () -> [String]) {
+        final class Box: @unchecked Sendable { var lines: [String] = [] }
+        let box = Box()
+        let s = Session(output: { box.lines.append($0) }, status: { _ in })
+        return (s, { box.lines })
+    }
+
+    @Test func failedStatementChangesNothing() {
+        let (s, _) = session()
+        #expect(s.run("let a = 1; def f x=1 { let a = $x }", name: "<prompt>") == .success)
+        // the loop sets a, then fails on its second item: the whole statement is undone
+        let r = s.run("for v in [5, $missing] { let a = $v }", name: "<prompt>")
+        guard case .runtimeError = r else { Issue.record("expected a runtime error"); return }
+        #expect(s.state.variables["a"] == .number(1))
+        #expect(s.state.variables["v"] == nil)
+        #expect(s.run("f x=7", name: "<prompt>") == .success)
+        #expect(s.state.variables["a"] == .number(7))
+        #expect(s.state.variables["x"] == nil)  // parameters are local
+    }
+
+    @Test func sessionScriptRecordsSucceededStatementsAndSeed() {
+        let (s, _) = session()
+        s.setSeed(5)
+        _ = s.run("let a = 2", name: "<prompt>")
+        _ = s.run("print $nope", name: "<prompt>")
+        _ = s.run("set seed=9; print \"a is $a\"", name: "<prompt>")
+        #expect(s.sessionScript == "# red session\nset seed=5\nlet a = 2\nset seed=9\nprint \"a is $a\"\n")
+    }
+
+    @Test func completionOfCommandsOptionsAndValues() {
+        let (s, _) = session()
+        #expect(s.completions(line: "sol") == ["solve"])
+        #expect(s.completions(line: "solve red") == ["reddiff"])
+        #expect(s.completions(line: "solve reddiff we") == ["weight="])
+        #expect(s.completions(line: "solve reddiff weight=sq") == ["weight=sqrt", "weight=square"])
+        #expect(s.completions(line: "blur gaussian si") == ["sigma=", "size="])
+        #expect(s.completions(line: "set pro") == ["progress="])
+    }
+
+    @Test func helpCoversEveryCommandAndOption() {
+        let (s, lines) = session()
+        for c in CommandTable.all {
+            #expect(s.run("help \(c.name)", name: "t") == .success)
+            let text = lines().last ?? ""
+            for o in c.options(for: nil) { #expect(text.contains("\(o.name)="), "help \(c.name) lacks \(o.name)") }
+            for v in c.variants { for o in v.options { #expect(text.contains("\(o.name)="), "help \(c.name) lacks \(o.name)") } }
+        }
+        #expect(s.run("help", name: "t") == .success)
+        #expect(lines().last?.contains("solve") == true)
+    }
+
+    @Test func quitEndsTheRun() {
+        let (s, lines) = session()
+        #expect(s.run("print a; quit; print b", name: "t") == .quit)
+        #expect(lines() == ["a"])
+    }
+}
