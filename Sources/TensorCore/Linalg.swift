@@ -29,6 +29,7 @@ public enum Linalg {
         let m = a.shape[0], n = a.shape[1]
         precondition(x.count == (transpose ? m : n), "matvec \(a.shape) with \(x.shape)")
         var y = [Float](repeating: 0, count: transpose ? n : m)
+        if m == 0 || n == 0 { return Tensor(shape: [y.count], scalars: y) }
         a.withUnsafeBufferPointer { pa in x.withUnsafeBufferPointer { px in y.withUnsafeMutableBufferPointer { py in
             BLAS.sgemv(trans: transpose, m: m, n: n, a: pa.baseAddress!, lda: n, x: px.baseAddress!, y: py.baseAddress!)
         } } }
@@ -65,7 +66,7 @@ public enum Linalg {
     /// Solves `a X = b` for square `a` `[N, N]` and `b` `[N, K]` or `[N]`.
     /// - Throws: `TensorError.numerical` when `a` is singular.
     public static func solve(_ a: Tensor, _ b: Tensor) throws -> Tensor {
-        precondition(a.rank == 2 && a.shape[0] == a.shape[1] && b.shape[0] == a.shape[0], "solve \(a.shape) with \(b.shape)")
+        precondition(a.rank == 2 && a.shape[0] == a.shape[1] && (b.rank == 1 || b.rank == 2) && b.shape[0] == a.shape[0], "solve \(a.shape) with \(b.shape)")
         let n = a.shape[0]
         let k = b.rank == 1 ? 1 : b.shape[1]
         var m = a.scalars

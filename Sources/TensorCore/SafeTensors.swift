@@ -57,9 +57,18 @@ public struct SafeTensors: Sendable {
             default: throw TensorError.format(path: path, message: "tensor '\(name)' has unsupported dtype \(dtype) (expected F32, F16, BF16 or F64)")
             }
             guard shape.allSatisfy({ $0 >= 0 }) else { throw bad("tensor '\(name)' has a negative extent") }
-            let count = shape.reduce(1, *)
+            // The element count, refusing shapes whose size overflows or exceeds the file.
+            var count = 1
+            for e in shape {
+                let (p, overflow) = count.multipliedReportingOverflow(by: e)
+                guard !overflow, p <= bytes.count else { throw bad("tensor '\(name)' of shape \(shape) is larger than the file") }
+                count = p
+            }
+            guard offs[0] >= 0, offs[1] >= offs[0], offs[1] <= bytes.count else {
+                throw bad("tensor '\(name)' has data offsets [\(offs[0]), \(offs[1])) outside the file")
+            }
             let lo = headerEnd + offs[0], hi = headerEnd + offs[1]
-            guard offs[0] >= 0, hi <= bytes.count, hi - lo == count * width else {
+            guard hi <= bytes.count, hi - lo == count * width else {
                 throw bad("tensor '\(name)' data [\(offs[0]), \(offs[1])) does not match shape \(shape) of \(dtype) or lies outside the file")
             }
             var out = [Float](repeating: 0, count: count)

@@ -3,6 +3,7 @@ extension Tensor {
     @inlinable
     func zipped(_ other: Tensor, _ op: (Float, Float) -> Float) -> Tensor {
         precondition(shape == other.shape, "shape mismatch: \(shape) vs \(other.shape)")
+        if count == 0 { return self }
         var out = [Float](unsafeUninitializedCapacity: count) { _, n in n = count }
         out.withUnsafeMutableBufferPointer { o in
             scalars.withUnsafeBufferPointer { a in
@@ -21,6 +22,7 @@ extension Tensor {
     /// Applies `op` to every element, returning a new tensor.
     @inlinable
     public func map(_ op: (Float) -> Float) -> Tensor {
+        if count == 0 { return self }
         var out = [Float](unsafeUninitializedCapacity: count) { _, n in n = count }
         out.withUnsafeMutableBufferPointer { o in
             scalars.withUnsafeBufferPointer { a in
@@ -38,6 +40,7 @@ extension Tensor {
     @inlinable
     public mutating func apply(_ op: (Float) -> Float) {
         let n = count
+        if n == 0 { return }
         scalars.withUnsafeMutableBufferPointer { a in
             let pa = UncheckedSendable(a.baseAddress!)
             Parallel.chunks(n) { r in
@@ -52,6 +55,7 @@ extension Tensor {
     public mutating func combine(with other: Tensor, _ op: (Float, Float) -> Float) {
         precondition(shape == other.shape, "shape mismatch: \(shape) vs \(other.shape)")
         let n = count
+        if n == 0 { return }
         scalars.withUnsafeMutableBufferPointer { a in
             other.scalars.withUnsafeBufferPointer { b in
                 let pa = UncheckedSendable(a.baseAddress!), pb = UncheckedSendable(b.baseAddress!)

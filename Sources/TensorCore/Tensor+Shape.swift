@@ -34,7 +34,9 @@ extension Tensor {
     /// Replaces item `i` along the first axis.
     public mutating func setItem(_ i: Int, to value: Tensor) {
         let n = itemCount
+        precondition(rank >= 1 && i >= 0 && i < shape[0], "setItem \(i) of shape \(shape)")
         precondition(value.count == n, "item of \(value.count) elements into shape \(shape)")
+        if n == 0 { return }
         scalars.withUnsafeMutableBufferPointer { dst in
             value.scalars.withUnsafeBufferPointer { src in
                 (dst.baseAddress! + i * n).update(from: src.baseAddress!, count: n)
