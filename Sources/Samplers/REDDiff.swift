@@ -1,0 +1,150 @@
+import TensorCore
+import Degradations
+import Diffusion
+
+/// RED-diff (Mardani, Song, Kautz, Vahdat, ICLR 2024), exactly as the official sampler.
+///
+/// Minimises over μ: w_t·mean(sg(ε̂(α_t μ + σ_t ε, t) − ε) ⊙ μ) + v·mean((y − A(μ))²)/2, one
+/// stochastic (t, ε) per step, t visiting the grid [0, skip, …, T − skip] (largest first for
+/// `desc`), w_t = λ·f(σ_t/α_t). The gradient needs no network Jacobian:
+/// g = w_t (ε̂ − ε)/numel(x) − v·J_Aᵀ(y − A(μ))/numel(y). Adam (β = (0.9, 0.99), ε = 1e-8,
+/// PyTorch bias correction) or SGD. The output is the x0 of the last iteration (μ before the
+/// final update), as upstream. Reference: `algorithms.md` §2.
+enum REDDiff {
+    static let beta1 = 0.9, beta2 = 0.99, adamEps: Float = 1e-8
+
+    /// The visited times in iteration order.
+    static func timesteps(_ options: REDDiffOptions, schedule: NoiseSchedule, base: SeededGenerator) -> [Int] {
+        let grid = schedule.timesteps(options.steps)
+        switch options.order {
+        case .desc: return grid.reversed()
+        case .asc: return grid
+        case .random:
+            var g = base.derived(-1)
+            return Random.permutation(grid.count, using: &g).map { grid[$0] }
+        }
+    }
+
+    static func solve(_ problem: InverseProblem, options: REDDiffOptions, n: Int, base: SeededGenerator,
+                      control: SolveControl) throws -> Solution {
+        let schedule = problem.prior.schedule
+        try options.validate(maxSteps: schedule.count)
+        let itemShape = problem.itemShape
+        let batchShape = [n] + itemShape
+        let d = itemShape.reduce(1, *), m = Swift.max(problem.y.count, 1)
+        var noise: any NoiseSource = control.noise ?? GaussianNoise(base: base, count: n)
+        var priorRng = base.derived(-2)
+        let ts = timesteps(options, schedule: schedule, base: base)
+        let v = options.obsWeight.value(sigmaY: problem.sigmaY)
+
+        var mu: Tensor
+        switch options.initialization {
+        case .pinv: mu = problem.replicated(problem.op.pseudoInverse(problem.y), n)
+        case .zero: mu = Tensor.zeros(batchShape)
+        case .noise: mu = Tensor.stacked((0..<n).map { noise.next(item: $0, shape: itemShape) })
+        }
+        var driver = StepDriver(problem: problem, control: control, total: ts.count, method: "reddiff")
+        let cause = options.optimizer == .adam
+            ? "lr \(options.lr) too large (try lr=\(options.lr / 5))"
+            : "lr \(options.lr) too large for sgd (try adam, or lr=\(options.lr / 10))"
+        try driver.check(mu, step: 0, cause: "the initialisation \(options.initialization) is not finite")
+        var m1 = [Float](repeating: 0, count: n * d), m2 = [Float](repeating: 0, count: n * d)
+
+        for (k, t) in ts.enumerated() {
+            if driver.isCancelled() { break }
+            let alpha = schedule.alpha(t), sigma = schedule.sigma(t)
+            let w = options.lambda * options.weighting(sigma / alpha)
+            let eps = Tensor.stacked((0..<n).map { noise.next(item: $0, shape: itemShape) })
+            let xt = Tensor.linearCombination(Float(alpha), mu, Float(sigma), eps)
+            let epsHat = problem.prior.epsilon(xt, t: t, using: &priorRng)
+            let x0 = mu
+
+            // Data term: residuals and J_Aᵀ r per solution.
+            var dataLoss = 0.0
+            var dataGrad = [Float](repeating: 0, count: n * d)
+            for i in 0..<n {
+                let xi = x0.item(i)
+                let r = problem.y - problem.op.apply(xi)
+                dataLoss += r.squaredNorm() / Double(m) / 2
+                let gi = problem.op.vjp(at: xi, r)
+                dataGrad.replaceSubrange((i * d)..<((i + 1) * d), with: gi.scalars)
+            }
+            dataLoss /= Double(n)
+            // Regulariser w_t·mean(sg(ε̂ − ε) ⊙ μ), averaged over solutions (= mean over all).
+            let reg = w * (epsHat.dot(x0) - eps.dot(x0)) / Double(n * d)
+
+            let cw = Float(w / Double(d)), cv = Float(v / Double(m))
+            switch options.optimizer {
+            case .adam:
+                let step = k + 1
+                let bc1 = 1 - pow(beta1, Double(step)), bc2 = 1 - pow(beta2, Double(step))
+                let stepSize = Float(options.lr / bc1), invSqrtBc2 = Float(1 / bc2.squareRoot())
+                adamUpdate(&mu, epsHat: epsHat, eps: eps, dataGrad: dataGrad, cw: cw, cv: cv,
+                           m1: &m1, m2: &m2, stepSize: stepSize, invSqrtBc2: invSqrtBc2)
+            case .sgd:
+                sgdUpdate(&mu, epsHat: epsHat, eps: eps, dataGrad: dataGrad, cw: cw, cv: cv, lr: Float(options.lr))
+            }
+            control.iterateObserver?(k + 1, mu)
+            try driver.check(epsHat, step: k + 1, cause: "the prior returned non-finite noise predictions at t=\(t)")
+            if !driver.record(step: k + 1, t: t, estimate: x0, dataLoss: dataLoss, regLoss: reg, lr: options.lr) { break }
+            try driver.check(mu, step: k + 1, cause: cause)
+        }
+        // Upstream returns the x0 of the last iteration (μ before the final update).
+        return driver.finish(final: driver.lastEstimate ?? mu)
+    }
+
+    /// One Adam step on μ with g = cw·(ε̂ − ε) − cv·dataGrad (torch.optim.Adam semantics).
+    static func adamUpdate(_ mu: inout Tensor, epsHat: Tensor, eps: Tensor, dataGrad: [Float], cw: Float, cv: Float,
+                           m1: inout [Float], m2: inout [Float], stepSize: Float, invSqrtBc2: Float) {
+        let b1 = Float(beta1), b2 = Float(beta2), e = adamEps
+        let count = mu.count
+        mu.withUnsafeMutableBufferPointer { pm in
+            epsHat.withUnsafeBufferPointer { ph in eps.withUnsafeBufferPointer { pe in
+                dataGrad.withUnsafeBufferPointer { pd in m1.withUnsafeMutableBufferPointer { p1 in
+                    m2.withUnsafeMutableBufferPointer { p2 in
+                        let pm = UncheckedSendable(pm.baseAddress!), ph = UncheckedSendable(ph.baseAddress!)
+                        let pe = UncheckedSendable(pe.baseAddress!), pd = UncheckedSendable(pd.baseAddress!)
+                        let p1 = UncheckedSendable(p1.baseAddress!), p2 = UncheckedSendable(p2.baseAddress!)
+                        Parallel.chunks(count) { range in
+                            var i = range.lowerBound
+                            while i < range.upperBound {
+                                let g = cw * (ph.value[i] - pe.value[i]) - cv * pd.value[i]
+                                let a = b1 * p1.value[i] + (1 - b1) * g
+                                let b = b2 * p2.value[i] + (1 - b2) * g * g
+                                p1.value[i] = a; p2.value[i] = b
+                                pm.value[i] -= stepSize * a / (b.squareRoot() * invSqrtBc2 + e)
+                                i &+= 1
+                            }
+                        }
+                    }
+                }}
+            }}
+        }
+    }
+
+    /// One gradient-descent step μ ← μ − lr·g.
+    static func sgdUpdate(_ mu: inout Tensor, epsHat: Tensor, eps: Tensor, dataGrad: [Float], cw: Float, cv: Float, lr: Float) {
+        let count = mu.count
+        mu.withUnsafeMutableBufferPointer { pm in
+            epsHat.withUnsafeBufferPointer { ph in eps.withUnsafeBufferPointer { pe in
+                dataGrad.withUnsafeBufferPointer { pd in
+                    let pm = UncheckedSendable(pm.baseAddress!), ph = UncheckedSendable(ph.baseAddress!)
+                    let pe = UncheckedSendable(pe.baseAddress!), pd = UncheckedSendable(pd.baseAddress!)
+                    Parallel.chunks(count) { range in
+                        var i = range.lowerBound
+                        while i < range.upperBound {
+                            pm.value[i] -= lr * (cw * (ph.value[i] - pe.value[i]) - cv * pd.value[i])
+                            i &+= 1
+                        }
+                    }
+                }
+            }}
+        }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#else
+import Foundation
+#endif

@@ -1,0 +1,129 @@
+/// The options of RED-diff (Mardani et al. 2024, `algorithms.md` §2); defaults as in the language.
+public struct REDDiffOptions: Sendable, Equatable {
+    /// The weighting f(r_t) of the regulariser, r_t = σ_t/α_t (inverse square-root SNR).
+    public enum Weighting: String, Sendable, CaseIterable {
+        /// f = r (upstream "linear"; the paper's choice).
+        case snr
+        /// f = √r.
+        case sqrt
+        /// f = r².
+        case square
+        /// f = log(1 + r).
+        case log
+        /// f = min(r, 1) (upstream "trunc_linear").
+        case trunc
+        /// f = 1.
+        case const
+
+        /// f(r).
+        public func callAsFunction(_ r: Double) -> Double {
+            switch self {
+            case .snr: return r
+            case .sqrt: return r.squareRoot()
+            case .square: return r * r
+            case .log: return _log1p(r)
+            case .trunc: return Swift.min(r, 1)
+            case .const: return 1
+            }
+        }
+    }
+
+    /// The order in which the uniform time grid is visited.
+    public enum Order: String, Sendable, CaseIterable {
+        /// Largest t first (upstream).
+        case desc
+        /// Smallest t first.
+        case asc
+        /// A seeded random permutation of the grid (one per solve, shared by the batch).
+        case random
+    }
+
+    /// The starting point μ₀.
+    public enum Initialization: String, Sendable, CaseIterable {
+        /// μ₀ = A⁺y (upstream).
+        case pinv
+        /// μ₀ = 0.
+        case zero
+        /// μ₀ ~ N(0, I), one draw per solution.
+        case noise
+    }
+
+    /// The weight v of the data term v·mean((y − A(μ))²)/2.
+    public enum ObservationWeight: Sendable, Equatable {
+        /// A fixed v (upstream: 1).
+        case fixed(Double)
+        /// v = (σ_ref/σ_y)², the paper's 1/(2σ_y²) weighting scaled so that v = 1 when σ_y equals
+        /// `reference` (model units); capped at 100 (σ_y = 0 gives the cap).
+        case auto(reference: Double)
+
+        /// The reference noise level of `.auto`: 0.1 in model units (0.05 on [0, 1] pixels).
+        public static let defaultReference = 0.1
+        /// The largest weight `.auto` gives.
+        public static let cap = 100.0
+
+        /// The weight v for measurement noise `sigmaY`.
+        public func value(sigmaY: Double) -> Double {
+            switch self {
+            case let .fixed(v): return v
+            case let .auto(ref):
+                guard sigmaY > 0 else { return Self.cap }
+                return Swift.min(Self.cap, (ref / sigmaY) * (ref / sigmaY))
+            }
+        }
+    }
+
+    /// The optimiser on μ.
+    public enum Optimizer: String, Sendable, CaseIterable {
+        /// Adam, β = (0.9, 0.99), ε = 1e-8, PyTorch bias correction (upstream).
+        case adam
+        /// Plain gradient descent μ ← μ − lr·g.
+        case sgd
+    }
+
+    public var steps: Int
+    public var lr: Double
+    public var lambda: Double
+    public var weighting: Weighting
+    public var order: Order
+    public var initialization: Initialization
+    public var obsWeight: ObservationWeight
+    public var optimizer: Optimizer
+
+    public init(steps: Int = 1000, lr: Double = 0.5, lambda: Double = 0.25, weighting: Weighting = .snr,
+                order: Order = .desc, initialization: Initialization = .pinv,
+                obsWeight: ObservationWeight = .fixed(1), optimizer: Optimizer = .adam) {
+        self.steps = steps; self.lr = lr; self.lambda = lambda; self.weighting = weighting
+        self.order = order; self.initialization = initialization; self.obsWeight = obsWeight
+        self.optimizer = optimizer
+    }
+
+    /// Throws `SamplerError.invalidOption` for an out-of-range value (`maxSteps`: the schedule length).
+    public func validate(maxSteps: Int) throws {
+        try checkSteps(steps, maxSteps: maxSteps)
+        guard lr.isFinite, lr > 0 else { throw SamplerError.invalidOption(name: "lr", value: "\(lr)", expected: "a number > 0") }
+        guard lambda.isFinite, lambda >= 0 else {
+            throw SamplerError.invalidOption(name: "lambda", value: "\(lambda)", expected: "a number ≥ 0")
+        }
+        switch obsWeight {
+        case let .fixed(v):
+            guard v.isFinite, v >= 0 else { throw SamplerError.invalidOption(name: "obsweight", value: "\(v)", expected: "a number ≥ 0 or auto") }
+        case let .auto(r):
+            guard r.isFinite, r > 0 else { throw SamplerError.invalidOption(name: "obsweight reference", value: "\(r)", expected: "a number > 0") }
+        }
+    }
+}
+
+/// Throws unless 1 ≤ steps ≤ maxSteps.
+func checkSteps(_ steps: Int, maxSteps: Int, name: String = "steps") throws {
+    guard steps >= 1, steps <= maxSteps else {
+        throw SamplerError.invalidOption(name: name, value: "\(steps)", expected: "an integer in 1...\(maxSteps)")
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+func _log1p(_ x: Double) -> Double { Glibc.log1p(x) }
+#else
+import Foundation
+func _log1p(_ x: Double) -> Double { Foundation.log1p(x) }
+#endif
