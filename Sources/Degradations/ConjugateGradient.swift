@@ -9,7 +9,7 @@ public enum ConjugateGradient {
     ///   - apply: `x ↦ A x`.
     ///   - adjoint: `y ↦ Aᵀ y`.
     public static func leastSquares(_ y: Tensor, apply: (Tensor) -> Tensor, adjoint: (Tensor) -> Tensor,
-                                    tolerance: Double = 1e-6, maxIterations: Int = 300) -> Tensor {
+                                    tolerance: Double = 1e-6, maxIterations: Int = 1000) -> Tensor {
         var r = y
         var s = adjoint(r)
         var x = Tensor.zeros(like: s)

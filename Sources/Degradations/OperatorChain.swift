@@ -26,7 +26,7 @@ public struct OperatorChain: ForwardOperator {
 
     /// Composes `parts` (applied first to last) on items of `inputShape`.
     /// - Throws: `OperatorError.shapeMismatch` when a part's input does not fit the previous output.
-    public init(inputShape: [Int], parts: [any ForwardOperator], tolerance: Double = 1e-6, maxIterations: Int = 300) throws {
+    public init(inputShape: [Int], parts: [any ForwardOperator], tolerance: Double = 1e-6, maxIterations: Int = 1000) throws {
         var shape = inputShape
         for p in parts {
             guard p.inputShape == shape else {

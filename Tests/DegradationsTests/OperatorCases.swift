@@ -36,4 +36,31 @@ let linearCases: [OperatorCase] = [
             try Mask.random(shape: imageShape, fraction: 0.3, using: &g), try Mask.box(shape: imageShape)])
     },
     OperatorCase("matrix") { try MatrixOperator(randn([5, 9], seed: 5)) },
+    OperatorCase("downsample 2 bicubic") { try BicubicDownsample.make(shape: imageShape, factor: 2) },
+    OperatorCase("downsample 4 bicubic") { try BicubicDownsample.make(shape: imageShape, factor: 4) },
+    OperatorCase("colorize") { try Colorize(shape: imageShape) },
+    OperatorCase("colorize gray") { try Colorize(shape: [1, 5, 4]) },
+    OperatorCase("blur motion line (CG)") { try MotionBlur.line(shape: imageShape, length: 5, angle: 30) },
+    OperatorCase("blur motion trajectory (CG)") {
+        var g = SeededGenerator(seed: 8)
+        return try MotionBlur.trajectory(shape: imageShape, size: 7, intensity: 0.5, using: &g)
+    },
+    OperatorCase("sense signed DCT") { var g = SeededGenerator(seed: 3); return try CompressedSensing(shape: imageShape, fraction: 0.25, using: &g) },
+    OperatorCase("sense DCT") {
+        var g = SeededGenerator(seed: 3)
+        return try CompressedSensing(shape: imageShape, fraction: 0.5, transform: .dct, using: &g)
+    },
+    OperatorCase("sense rows=2 (uniform spectrum)") { var g = SeededGenerator(seed: 6); return try CompressedSensing.gaussianMatrix(rows: 2, dim: 8, using: &g) },
+    OperatorCase("sense rows=12 gaussian") {
+        var g = SeededGenerator(seed: 6)
+        return try CompressedSensing.gaussianMatrix(rows: 12, dim: 8, spectrum: .gaussian, using: &g)
+    },
+    OperatorCase("chain blur, bicubic 2 (separable SVD)") {
+        try OperatorChain(inputShape: imageShape, parts: [try Blur.gaussian(shape: imageShape, sigma: 1, size: 5),
+                                                          try BicubicDownsample.make(shape: imageShape, factor: 2)])
+    },
+    OperatorCase("chain motion, colorize (CG)") {
+        try OperatorChain(inputShape: imageShape, parts: [try MotionBlur.line(shape: imageShape, length: 3, angle: 0),
+                                                          try Colorize(shape: imageShape)])
+    },
 ]
