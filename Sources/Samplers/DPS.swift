@@ -13,6 +13,7 @@ enum DPS {
                       control: SolveControl) throws -> Solution {
         let schedule = problem.prior.schedule
         try options.validate(maxSteps: schedule.count)
+        guard problem.prior.supportsVJP else { throw SamplerError.noVJP(method: "dps", priorName: problem.prior.name) }
         let itemShape = problem.itemShape
         var noise: any NoiseSource = control.noise ?? GaussianNoise(base: base, count: n)
         var priorRng = base.derived(-2)

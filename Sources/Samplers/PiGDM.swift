@@ -10,6 +10,7 @@ enum PiGDM {
                       control: SolveControl) throws -> Solution {
         let schedule = problem.prior.schedule
         try options.validate(maxSteps: schedule.count)
+        guard problem.prior.supportsVJP else { throw SamplerError.noVJP(method: "pigdm", priorName: problem.prior.name) }
         let itemShape = problem.itemShape
         var noise: any NoiseSource = control.noise ?? GaussianNoise(base: base, count: n)
         var priorRng = base.derived(-2)
