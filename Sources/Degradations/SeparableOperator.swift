@@ -34,7 +34,8 @@ public struct SeparableOperator: SVDOperator {
         self.colsT = cols.transposed()
         self.cutoff = cutoff
         do {
-            let mh = try MatrixOperator(rows.dense()), mw = try MatrixOperator(cols.dense())
+            let mh = try MatrixOperator(rows.dense())
+            let mw = rows == cols ? mh : try MatrixOperator(cols.dense())   // square images: one SVD
             (uh, vht, sh) = (mh.u, mh.vt, mh.singularValues.scalars)
             (uw, vwt, sw) = (mw.u, mw.vt, mw.singularValues.scalars)
         } catch {

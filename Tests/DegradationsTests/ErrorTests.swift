@@ -49,7 +49,7 @@ import TensorCore
     }
 
     @Test func noiseLevel() {
-        #expect(message { try GaussianNoise.pixelUnits(-0.1) }.contains("noise=-0.1"))
-        #expect((try? GaussianNoise.pixelUnits(0.05))?.sigma == 0.1)
+        #expect(message { try MeasurementNoise.pixelUnits(-0.1) }.contains("noise=-0.1"))
+        #expect((try? MeasurementNoise.pixelUnits(0.05))?.sigma == 0.1)
     }
 }

@@ -5,7 +5,7 @@ import TensorCore
 /// `sigma` is in model units: for images the language passes `2σ_y` (`pixelUnits`), because
 /// images live in [-1, 1] inside the model while users state σ_y in [0, 1] pixel units; for raw
 /// vector data it passes σ itself.
-public struct GaussianNoise: Sendable, Equatable {
+public struct MeasurementNoise: Sendable, Equatable {
     /// The standard deviation in model units.
     public let sigma: Float
 
@@ -19,9 +19,9 @@ public struct GaussianNoise: Sendable, Equatable {
     }
 
     /// Noise stated in [0, 1] pixel units (σ_y ∈ [0, 1]) for images: σ = 2σ_y in model space.
-    public static func pixelUnits(_ sigmaY: Double) throws -> GaussianNoise {
+    public static func pixelUnits(_ sigmaY: Double) throws -> MeasurementNoise {
         try Validate.range(sigmaY, "noise", 0, 1, "image noise is a standard deviation in [0, 1] pixel units, for example 0.05")
-        return try GaussianNoise(sigma: 2 * sigmaY)
+        return try MeasurementNoise(sigma: 2 * sigmaY)
     }
 
     /// `y + σ n` with fresh normal draws from `rng` (returns `y` unchanged when σ = 0).
