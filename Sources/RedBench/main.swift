@@ -1,3 +1,37 @@
+import Foundation
 import TensorCore
 
-benchOperators(quick: CommandLine.arguments.contains("--quick"))   // operators: mask, sr4, Gaussian blur
+/// `red-bench [--quick] [area…]`: runs the named benchmark areas (all when none is named).
+///
+/// Each area is one file `Bench+<Area>.swift` exposing `func bench<Area>(quick: Bool)`; register
+/// it with one line in `areas`. Areas print ratios measured in the same run, never stored numbers.
+let areas: [(name: String, run: (Bool) -> Void)] = [
+    ("tensor", benchTensor),
+    ("operators", benchOperators),
+    ("networks", benchNetworks),
+]
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+if arguments.contains("--help") || arguments.contains("-h") {
+    print("""
+        usage: red-bench [--quick] [area…]
+          --quick   fewer repetitions and smaller sizes (a smoke run)
+          areas:    \(areas.map(\.name).joined(separator: ", ")) (default: all)
+        """)
+    exit(0)
+}
+let quick = arguments.contains("--quick")
+let requested = arguments.filter { !$0.hasPrefix("-") }
+if let unknown = arguments.first(where: { $0.hasPrefix("-") && $0 != "--quick" }) {
+    FileHandle.standardError.write(Data("red-bench: unknown option '\(unknown)' (try --help)\n".utf8))
+    exit(64)
+}
+for name in requested where !areas.contains(where: { $0.name == name }) {
+    FileHandle.standardError.write(Data("red-bench: unknown area '\(name)'; areas: \(areas.map(\.name).joined(separator: ", "))\n".utf8))
+    exit(64)
+}
+print("red-bench\(quick ? " --quick" : ""): \(ProcessInfo.processInfo.activeProcessorCount) cores, OpenBLAS \(BLAS.coreName) kernel, \(BLAS.threads) BLAS threads")
+for area in areas where requested.isEmpty || requested.contains(area.name) {
+    Report.section(area.name)
+    area.run(quick)
+}

@@ -8,17 +8,20 @@ public enum Linalg {
         let kb = transposeB ? b.shape[1] : b.shape[0]
         let n = transposeB ? b.shape[0] : b.shape[1]
         precondition(k == kb, "matmul inner dimensions differ: \(a.shape) · \(b.shape)")
-        var c = [Float](repeating: 0, count: m * n)
-        if m > 0 && n > 0 && k > 0 {
-            a.withUnsafeBufferPointer { pa in
-                b.withUnsafeBufferPointer { pb in
-                    c.withUnsafeMutableBufferPointer { pc in
+        // With beta = 0, sgemm never reads C, so the result needs no zero-filling first.
+        let c = [Float](unsafeUninitializedCapacity: m * n) { pc, initialized in
+            if m > 0 && n > 0 && k > 0 {
+                a.withUnsafeBufferPointer { pa in
+                    b.withUnsafeBufferPointer { pb in
                         BLAS.sgemm(transA: transposeA, transB: transposeB, m: m, n: n, k: k,
                                    a: pa.baseAddress!, lda: a.shape[1], b: pb.baseAddress!, ldb: b.shape[1],
                                    c: pc.baseAddress!, ldc: n)
                     }
                 }
+            } else if m * n > 0 {
+                pc.initialize(repeating: 0)
             }
+            initialized = m * n
         }
         return Tensor(shape: [m, n], scalars: c)
     }

@@ -35,6 +35,13 @@ struct LinalgTests {
         #expect(maxAbsDiff(c, expected) < 1e-4)
     }
 
+    @Test("Empty inner dimension gives zeros; empty outer dimensions give empty results")
+    func matmulEmpty() {
+        #expect(Linalg.matmul(Tensor.zeros([2, 0]), Tensor.zeros([0, 3])) == Tensor.zeros([2, 3]))
+        #expect(Linalg.matmul(Tensor.zeros([0, 4]), Tensor.ones([4, 3])).shape == [0, 3])
+        #expect(Linalg.matvec(Tensor.zeros([3, 0]), Tensor.zeros([0])) == Tensor.zeros([3]))
+    }
+
     @Test("matvec and its transpose")
     func matvec() {
         let a = random([5, 4], seed: 3), x = random([4], seed: 4), z = random([5], seed: 5)
