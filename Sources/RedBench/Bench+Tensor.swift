@@ -5,6 +5,7 @@ import TensorCore
 /// TensorCore: the matrix product against raw `cblas_sgemm`, element-wise throughput on one and
 /// two cores, FFT, image files, resize and SSIM.
 func benchTensor(quick: Bool) {
+    Report.section("tensor")
     benchMatmul(quick: quick)
     benchElementwise(quick: quick)
     benchFFT(quick: quick)

@@ -4,7 +4,8 @@ import TensorCore
 /// `red-bench [--quick] [area…]`: runs the named benchmark areas (all when none is named).
 ///
 /// Each area is one file `Bench+<Area>.swift` exposing `func bench<Area>(quick: Bool)`; register
-/// it with one line in `areas`. Areas print ratios measured in the same run, never stored numbers.
+/// it with one line in `areas`. Each area prints a heading (`Report.section`) and its results, with
+/// ratios measured in the same run (`Timing.bestInterleaved`), never stored numbers.
 let areas: [(name: String, run: (Bool) -> Void)] = [
     ("tensor", benchTensor),
     ("operators", benchOperators),
@@ -32,6 +33,5 @@ for name in requested where !areas.contains(where: { $0.name == name }) {
 }
 print("red-bench\(quick ? " --quick" : ""): \(ProcessInfo.processInfo.activeProcessorCount) cores, OpenBLAS \(BLAS.coreName) kernel, \(BLAS.threads) BLAS threads")
 for area in areas where requested.isEmpty || requested.contains(area.name) {
-    Report.section(area.name)
-    area.run(quick)
+    area.run(quick)   // each area prints its own "== name ==" heading
 }
