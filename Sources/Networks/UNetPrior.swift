@@ -6,9 +6,9 @@ import TensorCore
 /// channels when σ is learned), on the schedule the network was trained for.
 ///
 /// Accepts images `[C, H, W]` with C = the network's input channels and sides a multiple of
-/// 2^(levels−1). The vector–Jacobian product of x̂0 (needed by DPS and ΠGDM) is not implemented
-/// for this network yet: `supportsVJP` is false and samplers must refuse those methods.
-public final class UNetPrior: VJPOptionalPrior {
+/// 2^(levels−1). The vector–Jacobian product of x̂0 (DPS, ΠGDM) runs the network's exact
+/// backward pass (`UNetModel.withPullback`).
+public final class UNetPrior: DiffusionPrior {
     public let model: UNetModel
     public let schedule: NoiseSchedule
     public let name: String
@@ -73,28 +73,41 @@ public final class UNetPrior: VJPOptionalPrior {
 
     public var dataShape: DataShape { .image(channels: [model.config.inChannels], multiple: model.config.sizeMultiple) }
 
-    /// False: the U-Net's x̂0 vector–Jacobian product is not implemented (DPS and ΠGDM unavailable).
-    public var hasVJP: Bool { false }
-
     /// ε̂(x_t, t) for a batch `[N, C, H, W]`.
     /// - Precondition: items fit `dataShape` (samplers check `dataShape.mismatch` first).
     public func epsilon(_ xt: Tensor, t: Int, using rng: inout SeededGenerator) -> Tensor {
-        let n = xt.shape[0], cin = model.config.inChannels
-        let out = model(xt, t: [Float](repeating: Float(t) * timeScale, count: n),
-                        classes: classLabel.map { [Int](repeating: $0, count: n) })
-        guard model.config.outChannels != cin else { return out }
-        // learned σ (or any extra channels): ε̂ is the first `in` channels
-        let hw = xt.shape[2] * xt.shape[3], cout = model.config.outChannels
-        var eps = [Float](repeating: 0, count: n * cin * hw)
-        for i in 0..<n {
-            for j in 0..<(cin * hw) { eps[i * cin * hw + j] = out.scalars[i * cout * hw + j] }
-        }
-        return Tensor(shape: xt.shape, scalars: eps)
+        let n = xt.shape[0]
+        return firstChannels(model(xt, t: times(t, n), classes: labels(n)), of: xt)
     }
 
-    /// Not available for this prior (`supportsVJP` is false); calling it is a programmer error.
+    /// x̂0 = (x_t − σ_t ε̂)/α_t and (∂x̂0/∂x_t)ᵀ v = v/α_t − (σ_t/α_t)(∂ε̂/∂x_t)ᵀ v, the latter
+    /// through the network's backward pass (ε̂ is the first `in` output channels).
     public func x0WithVJP(_ xt: Tensor, t: Int, cotangent v: Tensor, using rng: inout SeededGenerator) -> (x0: Tensor, vjp: Tensor) {
-        preconditionFailure("UNetPrior has no x̂0 vector–Jacobian product (supportsVJP is false); samplers must check supportsVJP before DPS/ΠGDM")
+        precondition(v.shape == xt.shape, "cotangent \(v.shape) for x_t \(xt.shape)")
+        let n = xt.shape[0], a = Float(schedule.alpha(t)), s = Float(schedule.sigma(t))
+        let (out, pullback) = model.withPullback(xt, t: times(t, n), classes: labels(n))
+        let eps = firstChannels(out, of: xt)
+        let x0 = Tensor.linearCombination(1 / a, xt, -s / a, eps)
+        // the cotangent of the output: −(σ/α)·v on the ε̂ channels, 0 on the variance channels
+        let cin = model.config.inChannels, cout = model.config.outChannels, hw = xt.shape[2] * xt.shape[3]
+        var dOut = [Float](repeating: 0, count: n * cout * hw)
+        for i in 0..<n { for j in 0..<(cin * hw) { dOut[i * cout * hw + j] = -s / a * v.scalars[i * cin * hw + j] } }
+        var vjp = pullback(Tensor(shape: [n, cout, xt.shape[2], xt.shape[3]], scalars: dOut))
+        vjp.add(v, scaledBy: 1 / a)
+        return (x0, vjp)
+    }
+
+    private func times(_ t: Int, _ n: Int) -> [Float] { [Float](repeating: Float(t) * timeScale, count: n) }
+    private func labels(_ n: Int) -> [Int]? { classLabel.map { [Int](repeating: $0, count: n) } }
+
+    /// The first `in` channels of the output (ε̂ when σ is learned).
+    private func firstChannels(_ out: Tensor, of xt: Tensor) -> Tensor {
+        let n = xt.shape[0], cin = model.config.inChannels, cout = model.config.outChannels
+        guard cout != cin else { return out }
+        let hw = xt.shape[2] * xt.shape[3]
+        var eps = [Float](repeating: 0, count: n * cin * hw)
+        for i in 0..<n { for j in 0..<(cin * hw) { eps[i * cin * hw + j] = out.scalars[i * cout * hw + j] } }
+        return Tensor(shape: xt.shape, scalars: eps)
     }
 
     public func flops(itemShape: [Int], items: Int) -> Double? {
