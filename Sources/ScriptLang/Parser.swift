@@ -162,13 +162,21 @@ public struct Parser {
             let v = try value()
             return Argument(key: key, keyRange: t.range, value: v, range: t.range.union(v.range))
         }
-        if t.plainWord == "as" {
+        // `as NAME` and `to "FILE"` read like options
+        if let w = t.plainWord, w == "as" || w == "to", isValueStart(tokens[Swift.min(current + 1, tokens.count - 1)].kind) {
             advance()
             let v = try value()
-            return Argument(key: "as", keyRange: t.range, value: v, range: t.range.union(v.range))
+            return Argument(key: w, keyRange: t.range, value: v, range: t.range.union(v.range))
         }
         let v = try value()
         return Argument(key: nil, keyRange: nil, value: v, range: v.range)
+    }
+
+    func isValueStart(_ k: TokenKind) -> Bool {
+        switch k {
+        case .number, .string, .word, .leftBracket: return true
+        default: return false
+        }
     }
 
     /// A value, and `a,b,c` without brackets as a list.

@@ -62,6 +62,8 @@ public struct DegradationStep: Sendable {
     public var kind: DegradationKind
     /// The statement text for `show`, e.g. `downsample 4`.
     public var text: String
+    /// The seed of its random choices (mask pixels, sensing rows), drawn when it was added.
+    public var stream: UInt64 = 0
 }
 
 /// The degradations the language knows.

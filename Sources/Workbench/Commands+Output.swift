@@ -1,0 +1,144 @@
+import Foundation
+import ScriptLang
+import TensorCore
+import Degradations
+
+extension Session {
+    /// The value called `name`: `x`, `y`, `result` (the last solve) or a named value.
+    func value(_ name: String, _ a: Arguments, at r: SourceRange) throws -> (Datum, isMeasurement: Bool) {
+        switch name {
+        case "x": return (try requireX(a), false)
+        case "y":
+            return (try measuredY(a), true)
+        case "result":
+            guard let n = state.lastSolve, let d = state.values[n] else { throw failure(a, "no result yet: 'solve …' first", at: r) }
+            return (d, false)
+        default:
+            guard let d = state.values[name] else {
+                let names = ["x", "y", "result", "grid"] + state.order
+                throw failure(a, "no value named '\(name)'\(DiagnosticMessage.suffix(EditDistance.suggestion(for: name, among: names)))", at: r)
+            }
+            return (d, false)
+        }
+    }
+
+    func cmdSave(_ a: Arguments) throws {
+        try a.atMost(2)
+        let what = try a.positionalText(0, "what to save (result, x, y, grid, trace, session or a NAME)")
+        let path = try a.positionalText(1, "a file name")
+        let pr = a.positionals[1].range
+        let ext = (path as NSString).pathExtension.lowercased()
+        func write(_ body: () throws -> Void) throws { try attempt(a, at: pr, kind: .output, body) }
+        switch what {
+        case "session":
+            try write { try AtomicFile.write(Data(sessionScript.utf8), to: path) }
+        case "trace":
+            guard let last = state.lastSolve, let trace = state.traces[last] else { throw failure(a, "no trace yet: 'solve …' first") }
+            try write { try AtomicFile.write(Data(trace.csv.utf8), to: path) }
+        case "grid":
+            guard let grid = composeGrid(gridTiles()) else { throw failure(a, "nothing to show: the grid holds x, y and the results when they are images") }
+            try checkImageExtension(ext, a, pr)
+            try write { try Image.save(grid, to: path) }
+        default:
+            let (d, isY) = try value(what, a, at: a.positionals[0].range)
+            if ext == "safetensors" {
+                var t = d.tensor
+                if isY, let x = state.x, x.isImage, !d.isImage { t = d.tensor }
+                if !d.isBatch, d.isImage == false, t.rank > 1 { t = t.reshaped([t.count]) }
+                let tensor = t
+                try write { try SafeTensors(tensors: ["x": tensor], metadata: ["red": "\(what)"]).write(to: path) }
+            } else {
+                try checkImageExtension(ext, a, pr)
+                guard let p = picture(of: d, isMeasurement: isY) else {
+                    throw failure(a, "'\(what)' is \(d.summary), not an image; save it as .safetensors", at: a.positionals[0].range)
+                }
+                try write { try Image.save(p, to: path) }
+            }
+        }
+    }
+
+    func checkImageExtension(_ ext: String, _ a: Arguments, _ r: SourceRange) throws {
+        guard ["png", "ppm", "pgm"].contains(ext) else {
+            throw failure(a, "unknown image file type '.\(ext)'; use .png (or .ppm, .pgm; .safetensors for raw values)", at: r, kind: .output)
+        }
+    }
+
+    func cmdView(_ a: Arguments) throws {
+        try a.atMost(1)
+        let what = a.positionals.isEmpty ? "result" : try a.positionalText(0, "what to view")
+        let image: Tensor
+        if what == "grid" {
+            guard let g = composeGrid(gridTiles()) else { throw failure(a, "nothing to show yet") }
+            image = g
+        } else {
+            let (d, isY) = try value(what, a, at: a.positionals.first?.range ?? a.range)
+            guard let p = picture(of: d, isMeasurement: isY) else { throw failure(a, "'\(what)' is \(d.summary), not an image") }
+            image = p
+        }
+        let cols = try a.integer("width", default: Swift.min(terminal.width, 160), min: 1, max: 1000)
+        output(TerminalImage.render(image, columns: cols))
+    }
+
+    /// One row of the metrics table.
+    struct MetricsRow {
+        var name: String
+        var psnr: Double?
+        var ssim: Double?
+        var residual: Double?
+        var seconds: Double?
+    }
+
+    func metricsRows(_ a: Arguments) throws -> [MetricsRow] {
+        let x = try requireX(a)
+        let y = state.order.isEmpty ? nil : try measuredY(a)
+        let op = try buildOperator(a, shape: x.itemShape)
+        var rows: [MetricsRow] = []
+        for name in state.order {
+            guard let d = state.values[name], d.itemShape == x.itemShape else { continue }
+            var row = MetricsRow(name: name, seconds: d.seconds)
+            let items = d.isBatch ? (0..<d.tensor.shape[0]).map { d.tensor.item($0) } : [d.tensor]
+            let k = Double(items.count)
+            if x.isImage {
+                let truth = ((x.tensor + 1) * 0.5).clamped(0, 1)
+                var ps = 0.0, ss = 0.0, ssOK = true
+                for it in items {
+                    let img = ((it + 1) * 0.5).clamped(0, 1)
+                    ps += (try? Metrics.psnr(img, truth)) ?? .nan
+                    if let s = try? Metrics.ssim(img, truth) { ss += s } else { ssOK = false }
+                }
+                row.psnr = ps / k
+                row.ssim = ssOK ? ss / k : nil
+            }
+            if let y {
+                var r = 0.0
+                for it in items { r += (op.apply(it) - y.tensor).squaredNorm() / Double(Swift.max(y.tensor.count, 1)) }
+                row.residual = (r / k).squareRoot()
+            }
+            rows.append(row)
+        }
+        return rows
+    }
+
+    func cmdMetrics(_ a: Arguments) throws {
+        try a.atMost(0)
+        let rows = try metricsRows(a)
+        func f(_ v: Double?, _ digits: Int) -> String { v.map { $0.isFinite ? String(format: "%.\(digits)f", $0) : ($0 > 0 ? "inf" : "nan") } ?? "-" }
+        var lines = ["name".padding(toLength: 14, withPad: " ", startingAt: 0) + "    psnr    ssim  residual  seconds"]
+        for r in rows {
+            lines.append(r.name.padding(toLength: 14, withPad: " ", startingAt: 0)
+                + f(r.psnr, 2).leftPad(8) + f(r.ssim, 4).leftPad(8) + f(r.residual, 4).leftPad(10) + f(r.seconds, 2).leftPad(9))
+        }
+        if rows.isEmpty { lines.append("(no results yet)") }
+        output(lines.joined(separator: "\n"))
+        if let path = try a.text("to") {
+            func c(_ v: Double?) -> String { v.map { $0.isFinite ? String($0) : ($0 > 0 ? "inf" : "") } ?? "" }
+            let csv = (["name,psnr,ssim,residual,seconds"] + rows.map { "\($0.name),\(c($0.psnr)),\(c($0.ssim)),\(c($0.residual)),\(c($0.seconds))" })
+                .joined(separator: "\n") + "\n"
+            try attempt(a, at: a.options["to"]?.range, kind: .output) { try AtomicFile.write(Data(csv.utf8), to: path) }
+        }
+    }
+}
+
+extension String {
+    func leftPad(_ n: Int) -> String { count >= n ? " " + self : String(repeating: " ", count: n - count) + self }
+}
