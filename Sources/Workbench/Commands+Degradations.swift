@@ -44,8 +44,7 @@ extension Session {
             case "uniform": kind = .blurUniform(size: try a.integer("size", default: 9, min: 1))
             default:
                 let length = try a.integer("length", default: 15, min: 1)
-                kind = .blurMotion(length: length, angle: try a.number("angle", default: 0),
-                                   size: a.has("size") ? try a.integer("size", min: 1) : nil)
+                kind = .blurMotion(length: length, angle: try a.number("angle", default: 0))
             }
         case "downsample":
             try a.atMost(1)

@@ -34,7 +34,7 @@ extension Session {
             try write { try AtomicFile.write(Data(sessionScript.utf8), to: path) }
         case "trace":
             guard let last = state.lastSolve, let trace = state.traces[last] else { throw failure(a, "no trace yet: 'solve …' first") }
-            try write { try AtomicFile.write(Data(trace.csv.utf8), to: path) }
+            try write { try trace.writeCSV(to: path) }
         case "grid":
             guard let grid = composeGrid(gridTiles()) else { throw failure(a, "nothing to show: the grid holds x, y and the results when they are images") }
             try checkImageExtension(ext, a, pr)

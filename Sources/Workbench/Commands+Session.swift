@@ -1,5 +1,6 @@
 import Foundation
 import ScriptLang
+import TensorCore
 
 extension Session {
     /// Runs a built-in command.
@@ -28,7 +29,11 @@ extension Session {
             state.seed = UInt64(s)
             state.draws = 0
         }
-        if a.has("threads") { state.threads = try a.integer("threads", min: 1, max: 256) }
+        if a.has("threads") {
+            let n = try a.integer("threads", min: 1, max: 256)
+            state.threads = n
+            Parallel.threads = n
+        }
         if a.has("progress") { state.progress = try a.flag("progress", default: true) }
     }
 

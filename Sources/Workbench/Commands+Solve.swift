@@ -1,7 +1,117 @@
+import Foundation
 import ScriptLang
+import TensorCore
+import Degradations
+import Diffusion
+import Samplers
 
 extension Session {
-    func cmdSolve(_ a: Arguments) throws { throw failure(a, "the samplers are not in this build yet") }
-    func cmdCompare(_ a: Arguments) throws { throw failure(a, "the samplers are not in this build yet") }
-    func cmdPlot(_ a: Arguments) throws { throw failure(a, "the samplers are not in this build yet") }
+    /// `solve METHOD options… [as NAME]`.
+    func cmdSolve(_ a: Arguments) throws {
+        try a.atMost(1)
+        guard let prior = state.prior else { throw failure(a, "no prior yet: 'prior natural' (or 'prior gmm grid dim=8', or a prior file) first") }
+        let methodName = a.variant ?? "reddiff"
+        let steps = try a.integer("steps", default: methodName == "ddrm" ? 20 : methodName == "ddim" ? 50 : methodName == "pigdm" ? 100 : 1000,
+                                  min: 1, max: prior.schedule.count)
+        let n = try a.integer("n", default: 1, min: 1, max: Sampler.maxSolutions)
+        let method: SamplerMethod
+        switch methodName {
+        case "reddiff":
+            var obs = REDDiffOptions.ObservationWeight.fixed(1)
+            if let (v, r) = a.options["obsweight"] {
+                switch v {
+                case .text("auto", _): obs = .auto(reference: REDDiffOptions.ObservationWeight.defaultReference)
+                default: obs = .fixed(try Arguments.checkNumber(v, r, what: "'obsweight'", min: 0, max: nil, a))
+                }
+            }
+            let w = try a.choice("weight", REDDiffOptions.Weighting.allCases.map(\.rawValue), default: "snr")
+            let o = try a.choice("order", REDDiffOptions.Order.allCases.map(\.rawValue), default: "desc")
+            let i = try a.choice("init", REDDiffOptions.Initialization.allCases.map(\.rawValue), default: "pinv")
+            let opt = try a.choice("optimizer", REDDiffOptions.Optimizer.allCases.map(\.rawValue), default: "adam")
+            method = .reddiff(REDDiffOptions(
+                steps: steps, lr: try a.number("lr", default: 0.5, min: 0, exclusiveMin: true), lambda: try a.number("lambda", default: 0.25, min: 0),
+                weighting: REDDiffOptions.Weighting(rawValue: w) ?? .snr, order: REDDiffOptions.Order(rawValue: o) ?? .desc,
+                initialization: REDDiffOptions.Initialization(rawValue: i) ?? .pinv, obsWeight: obs,
+                optimizer: REDDiffOptions.Optimizer(rawValue: opt) ?? .adam))
+        case "dps": method = .dps(DPSOptions(zeta: try a.number("zeta", default: 1, min: 0), eta: try a.number("eta", default: 1, min: 0, max: 1), steps: steps))
+        case "pigdm": method = .pigdm(PiGDMOptions(steps: steps, eta: try a.number("eta", default: 1, min: 0, max: 1), scale: try a.number("scale", default: 1, min: 0)))
+        case "ddrm": method = .ddrm(DDRMOptions(eta: try a.number("eta", default: 0.85, min: 0, max: 1), etaB: try a.number("etab", default: 1, min: 0, max: 1), steps: steps))
+        case "ddim": method = .ddim(DDIMOptions(steps: steps, eta: try a.number("eta", default: 0, min: 0, max: 1)))
+        default: method = .pinv
+        }
+
+        // the problem: x's shape (or the prior's, for an unconditional sample), A, y, σ_y
+        let x = state.x
+        if let x, x.isBatch { throw failure(a, "x holds \(x.tensor.shape[0]) items; load or sample one") }
+        let problem: InverseProblem
+        if methodName == "ddim" {
+            let shape: [Int]
+            if let x { shape = x.itemShape } else if case let .vector(d) = prior.dataShape { shape = [d] } else {
+                throw failure(a, "no image yet: load one first, so the sample has its size")
+            }
+            problem = InverseProblem(prior: prior, op: Identity(shape: shape), y: Tensor.zeros(shape), sigmaY: 1,
+                                     groundTruth: x?.tensor, isImage: x?.isImage ?? false)
+        } else {
+            let x = try requireX(a)
+            if let why = prior.dataShape.mismatch(x.itemShape) { throw failure(a, why) }
+            let y = try measuredY(a)
+            let op = try buildOperator(a, shape: x.itemShape)
+            problem = InverseProblem(prior: prior, op: op, y: y.tensor, sigmaY: modelNoise, groundTruth: x.tensor, isImage: x.isImage)
+        }
+        var rng = state.nextGenerator()
+        let name = a.name?.0 ?? methodName
+        if let (nm, r) = a.name { try checkName(nm, r, a) }
+        var bar = ProgressBar(label: name, enabled: terminal.isTerminal && state.progress, width: terminal.width, write: status)
+        let control = SolveControl(onStep: { info in
+            bar.update(step: info.step, total: info.total, loss: info.dataLoss, elapsed: info.elapsed)
+            return .proceed
+        }, cancellation: cancellation)
+        let solution: Solution
+        do {
+            solution = try Sampler.solve(problem, method: method, n: n, using: &rng, control: control)
+            bar.finish()
+        } catch let SamplerError.diverged(step, reason, lastFinite) {
+            bar.finish()
+            if let lastFinite, cancellation.isCancelled == false {
+                store(lastFinite, name: name, n: n, a: a, origin: "\(sourceText(a)) (diverged at step \(step))", seconds: nil, isImage: problem.isImage)
+                status("note: kept the last finite iterate as '\(name)'")
+            }
+            throw failure(a, "the solve diverged at step \(step): \(reason)")
+        } catch {
+            bar.finish()
+            throw failure(a, "\(error)")
+        }
+        store(solution.samples, name: name, n: n, a: a, origin: sourceText(a), seconds: solution.trace.seconds, isImage: problem.isImage)
+        state.traces[name] = solution.trace
+        if solution.trace.stopReason == .cancelled {
+            status("interrupted at step \(solution.trace.rows.count)/\(steps); kept the last iterate as '\(name)'")
+            cancellation.reset()
+        }
+    }
+
+    func store(_ samples: Tensor, name: String, n: Int, a: Arguments, origin: String, seconds: Double?, isImage: Bool) {
+        let d = n == 1 ? Datum(tensor: samples.item(0), isImage: isImage, origin: origin, seconds: seconds)
+            : Datum(tensor: samples, isImage: isImage, isBatch: true, origin: origin, seconds: seconds)
+        state.store(name, d)
+        state.lastSolve = name
+    }
+
+    /// `compare A B [to "c.csv"]`: sliced Wasserstein distance and mean error of two sample sets.
+    func cmdCompare(_ a: Arguments) throws {
+        try a.atMost(2)
+        let na = try a.positionalText(0, "the first sample set"), nb = try a.positionalText(1, "the second sample set")
+        let (da, _) = try value(na, a, at: a.positionals[0].range)
+        let (db, _) = try value(nb, a, at: a.positionals[1].range)
+        func flat(_ d: Datum) -> Tensor {
+            let k = d.isBatch ? d.tensor.shape[0] : 1
+            return d.tensor.reshaped([k, d.tensor.count / Swift.max(k, 1)])
+        }
+        var rng = state.nextGenerator()
+        let c = try attempt(a) { try SlicedWasserstein.compare(flat(da), flat(db), directions: 200, using: &rng) }
+        output(String(format: "%@ vs %@: sliced Wasserstein %.4f, mean error %.4f", na, nb, c.slicedWasserstein, c.meanError))
+        if let path = try a.text("to") {
+            let csv = "a,b,sliced_wasserstein,mean_error\n\(na),\(nb),\(c.slicedWasserstein),\(c.meanError)\n"
+            try attempt(a, at: a.options["to"]?.range, kind: .output) { try AtomicFile.write(Data(csv.utf8), to: path) }
+        }
+    }
 }

@@ -1,6 +1,6 @@
 import Foundation
 import ScriptLang
-import Synchronization
+import Samplers
 
 /// What the session knows about where its output goes.
 public struct Terminal: Sendable {
@@ -14,14 +14,8 @@ public struct Terminal: Sendable {
     }
 }
 
-/// A flag set from a signal handler (Ctrl-C) and polled by long commands between steps.
-public final class CancellationFlag: Sendable {
-    let flag = Atomic<Bool>(false)
-    public init() {}
-    public func cancel() { flag.store(true, ordering: .relaxed) }
-    public func reset() { flag.store(false, ordering: .relaxed) }
-    public var isCancelled: Bool { flag.load(ordering: .relaxed) }
-}
+/// The flag Ctrl-C sets; solvers poll it between steps.
+public typealias Cancellation = Samplers.CancellationFlag
 
 /// One interactive or scripted session: the state, the interpreter and its outputs.
 ///
@@ -34,7 +28,7 @@ public final class Session {
     /// Progress and notes (standard error).
     public var status: (String) -> Void
     public var terminal: Terminal
-    public let cancellation = CancellationFlag()
+    public let cancellation = Cancellation()
     /// The statements that succeeded, as written (for `save session`).
     public private(set) var history: [String] = []
     /// The seed the session started with (for `save session`).

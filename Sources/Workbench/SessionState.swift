@@ -1,6 +1,7 @@
 import ScriptLang
 import TensorCore
 import Diffusion
+import Samplers
 
 /// A tensor the session holds: the ground truth, a measurement, a result or a named value.
 public struct Datum: Sendable {
@@ -31,24 +32,6 @@ public struct Datum: Sendable {
     }
 }
 
-/// A per-step table of a solve: step, t, losses, psnr…
-public struct TraceTable: Sendable {
-    public var columns: [String]
-    public var rows: [[Double]]
-    public init(columns: [String], rows: [[Double]]) {
-        self.columns = columns
-        self.rows = rows
-    }
-    public func column(_ name: String) -> [Double]? {
-        guard let i = columns.firstIndex(of: name) else { return nil }
-        return rows.map { $0[i] }
-    }
-    public var csv: String {
-        ([columns.joined(separator: ",")] + rows.map { $0.map { Value.format($0) }.joined(separator: ",") })
-            .joined(separator: "\n") + "\n"
-    }
-}
-
 /// A user-defined command (`def NAME a=1 { … }`).
 public struct Definition: Sendable {
     public var name: String
@@ -75,7 +58,7 @@ public enum DegradationKind: Sendable {
     case maskFile(path: String)
     case blurGaussian(sigma: Double, size: Int)
     case blurUniform(size: Int)
-    case blurMotion(length: Int, angle: Double, size: Int?)
+    case blurMotion(length: Int, angle: Double)
     case downsample(factor: Int, bicubic: Bool)
     case colorize
     case phase(oversample: Double)
@@ -102,7 +85,7 @@ public struct SessionState: Sendable {
     /// Results and named values, by name, in creation order.
     public var values: [String: Datum] = [:]
     public var order: [String] = []
-    public var traces: [String: TraceTable] = [:]
+    public var traces: [String: Trace] = [:]
     public var lastSolve: String?
     public var variables: [String: Value] = [:]
     public var definitions: [String: Definition] = [:]

@@ -5,10 +5,10 @@ import Workbench
 /// Ctrl-C: during a command it sets the session's cancellation flag (solvers stop between
 /// steps); at the prompt it clears the line.
 enum Interrupts {
-    nonisolated(unsafe) static var flag: CancellationFlag?
+    nonisolated(unsafe) static var flag: Cancellation?
     nonisolated(unsafe) static var atPrompt = false
 
-    static func install(_ f: CancellationFlag) {
+    static func install(_ f: Cancellation) {
         flag = f
         signal(SIGINT) { _ in
             if Interrupts.atPrompt {
