@@ -137,7 +137,7 @@ extension Session {
     func measure(_ a: Arguments) throws {
         let x = try requireX(a)
         let op = try buildOperator(a, shape: x.itemShape)
-        let noise = try attempt(a) { try Degradations.GaussianNoise(sigma: modelNoise) }
+        let noise = try attempt(a) { try MeasurementNoise(sigma: modelNoise) }
         var rng = state.nextGenerator()
         if x.isBatch { throw failure(a, "x holds \(x.tensor.shape[0]) items; measure needs one") }
         let y = noise.apply(to: op.apply(x.tensor), using: &rng)
