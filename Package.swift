@@ -36,7 +36,7 @@ let package = Package(
             "Workbench", "CReadline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .executableTarget(name: "red-bench", dependencies: ["TensorCore", "Degradations", "Diffusion", "Samplers", "Networks", "COpenBLAS"],
+        .executableTarget(name: "red-bench", dependencies: ["TensorCore", "Degradations", "Diffusion", "Denoisers", "Samplers", "Networks", "COpenBLAS"],
                           path: "Sources/RedBench", swiftSettings: numeric),
 
         // MARK: - Tests

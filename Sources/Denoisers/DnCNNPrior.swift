@@ -65,7 +65,7 @@ public final class DnCNNPrior: DiffusionPrior, @unchecked Sendable {
     }
 
     /// Denoises one image `[C, H, W]` in [0, 1] units; with a cotangent, also returns J_Dᵀ v.
-    func denoise(_ u: Tensor, sigma: Float, cotangent: Tensor?) -> (Tensor, Tensor?) {
+    public func denoise(_ u: Tensor, sigma: Float, cotangent: Tensor?) -> (Tensor, Tensor?) {
         let (c, h, w) = u.imageGeometry
         let (net, k) = network(for: sigma)
         let opponent = c == 3 && color == .opponent

@@ -10,6 +10,7 @@ let areas: [(name: String, run: (Bool) -> Void)] = [
     ("tensor", benchTensor),
     ("operators", benchOperators),
     ("networks", benchNetworks),
+    ("denoisers", benchDenoisers),
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())
