@@ -10,12 +10,15 @@ import Diffusion
 /// about 0.5 by k = σ_max/(s/2) (so its noise matches), denoised and scaled back — exact for a
 /// scale-equivariant denoiser, an approximation here; prefer `CompositePrior` for such times.
 ///
-/// Colour images are denoised per channel in an orthonormal opponent colour space
+/// Colour images are denoised channel by channel, either in an orthonormal opponent colour space
 /// (Y = (R+G+B)/√3, C1 = (R−B)/√2, C2 = (R−2G+B)/√6; chroma shifted by +0.5), which keeps white
-/// noise white with the same σ; `.perChannel` denoises R, G and B independently.
+/// noise white with the same σ, or in R, G, B. Measured with `Scripts/bench --quick denoisers`
+/// on the astronaut crop: the opponent space gains 1.4–1.5 dB for the fixed-level L and M
+/// networks, but the noise-conditional N networks fail on the chroma planes (−12 dB), so
+/// `.auto` (the default) uses the opponent space for fixed-level networks and R, G, B for N.
 public final class DnCNNPrior: DiffusionPrior, @unchecked Sendable {
     /// How colour images are handled.
-    public enum ColorHandling: String, Sendable, CaseIterable { case opponent, perChannel }
+    public enum ColorHandling: String, Sendable, CaseIterable { case auto, opponent, perChannel }
 
     public let networks: [DnCNN]
     public let color: ColorHandling
@@ -23,7 +26,7 @@ public final class DnCNNPrior: DiffusionPrior, @unchecked Sendable {
     public let name: String
     public var dataShape: DataShape { .image(channels: [1, 3], multiple: 1) }
 
-    public init(networks: [DnCNN], color: ColorHandling = .opponent, schedule: NoiseSchedule = .linear(), name: String = "dncnn") {
+    public init(networks: [DnCNN], color: ColorHandling = .auto, schedule: NoiseSchedule = .linear(), name: String = "dncnn") {
         precondition(!networks.isEmpty, "DnCNNPrior needs at least one network")
         self.networks = networks
         self.color = color
@@ -35,15 +38,22 @@ public final class DnCNNPrior: DiffusionPrior, @unchecked Sendable {
     public var maxSigma: Float { networks.map(\.maxSigma).max() ?? 0 }
 
     /// The network for noise level `sigma` ([0, 1] units) and the contrast factor k ≤ 1.
+    ///
+    /// Fixed-level networks are much better than the conditional one at their own level (fixture:
+    /// 17M 30.1 dB vs 17N 26.6 dB at σ = 0.1), so the largest fixed level σ_f ≤ σ is used with
+    /// the contrast scaled by k = σ_f/σ (the noise then matches σ_f). Below the smallest fixed
+    /// level the conditional network answers when present.
     func network(for sigma: Float) -> (DnCNN, Float) {
-        if let n = networks.first(where: { $0.variant == .conditional }), sigma <= n.maxSigma { return (n, 1) }
         let fixed = networks.filter { $0.variant != .conditional }
-        if let best = fixed.min(by: { abs(($0.variant.trainingSigma ?? 0) - sigma) < abs(($1.variant.trainingSigma ?? 0) - sigma) }),
-           sigma <= best.maxSigma * 1.05 {
-            return (best, 1)
+            .sorted { ($0.variant.trainingSigma ?? 0) < ($1.variant.trainingSigma ?? 0) }
+        let conditional = networks.first { $0.variant == .conditional }
+        if let below = fixed.last(where: { ($0.variant.trainingSigma ?? 0) <= sigma * 1.02 }) {
+            let level = below.variant.trainingSigma ?? sigma
+            return (below, Swift.min(1, level / sigma))
         }
-        let top = networks.max(by: { $0.maxSigma < $1.maxSigma }) ?? networks[0]
-        return (top, sigma > 0 ? Swift.min(1, top.maxSigma / sigma) : 1)
+        if let conditional { return (conditional, sigma > conditional.maxSigma ? conditional.maxSigma / sigma : 1) }
+        let first = fixed.first ?? networks[0]
+        return (first, 1)   // σ below every fixed level: the lowest-level network as is
     }
 
     // Orthonormal opponent transform (rows).
@@ -68,7 +78,7 @@ public final class DnCNNPrior: DiffusionPrior, @unchecked Sendable {
     public func denoise(_ u: Tensor, sigma: Float, cotangent: Tensor?) -> (Tensor, Tensor?) {
         let (c, h, w) = u.imageGeometry
         let (net, k) = network(for: sigma)
-        let opponent = c == 3 && color == .opponent
+        let opponent = c == 3 && (color == .opponent || (color == .auto && net.variant != .conditional))
         var z = opponent ? Self.mixChannels(u, Self.opp, transpose: false) : u
         var vz = cotangent.map { opponent ? Self.mixChannels($0, Self.opp, transpose: false) : $0 }
         if opponent { for ch in 1..<3 { for p in 0..<(h * w) { z.scalars[ch * h * w + p] += 0.5 } } }

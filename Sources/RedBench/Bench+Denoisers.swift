@@ -28,7 +28,7 @@ func benchDenoisers(quick: Bool) {
             var rng = SeededGenerator(seed: 42)
             let noisy = x + Random.normal(x.shape, using: &rng) * sigma
             var row: [String] = []
-            for color in DnCNNPrior.ColorHandling.allCases where x.shape[0] == 3 || color == .opponent {
+            for color in [DnCNNPrior.ColorHandling.opponent, .perChannel] where x.shape[0] == 3 || color == .opponent {
                 let prior = DnCNNPrior(networks: [net], color: color)
                 let (d, _) = prior.denoise(noisy, sigma: sigma, cotangent: nil)
                 row.append(String(format: "%.2f", (try? Metrics.psnr(d.clamped(0, 1), x)) ?? .nan))

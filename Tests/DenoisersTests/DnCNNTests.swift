@@ -83,3 +83,15 @@ func weights(_ name: String) -> String { root + "/Stdlib/priors/dncnn/\(name).sa
         #expect(throws: DenoiserError.self) { try DnCNN(contentsOf: fixture) }   // not a DnCNN file
     }
 }
+
+@Suite struct DnCNNPriorSelectionTests {
+    /// Which network answers at which noise level, and with what contrast factor.
+    @Test(arguments: [(Float(0.03), "N", Float(1)), (0.06, "L", 1), (0.08, "L", 0.75), (0.1, "M", 1), (0.4, "H", 0.5)])
+    func selection(sigma: Float, variant: String, k: Float) throws {
+        let nets = try ["17L", "17M", "17H", "17N"].map { try DnCNN(contentsOf: weights("dncnn" + $0)) }
+        let prior = DnCNNPrior(networks: nets)
+        let (net, factor) = prior.network(for: sigma)
+        #expect(net.variant.rawValue == variant)
+        #expect(abs(factor - k) < 1e-6)
+    }
+}
