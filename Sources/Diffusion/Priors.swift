@@ -32,7 +32,7 @@ struct SafeTensorsView {
 /// Loading priors from files.
 public enum Priors {
     /// The prior kinds a file may declare in its `kind` metadata.
-    public static let kinds = ["gmm"]
+    public static let kinds = ["gmm", "patch-gmm"]
 
     /// Reads any supported prior file (`format = red-prior`, dispatching on `kind`).
     /// - Throws: `PriorError` naming the file, and the tensor and its expected shape when one
@@ -44,9 +44,18 @@ public enum Priors {
         }
         switch file.metadata["kind"] {
         case "gmm": return try GaussianMixturePrior(file: file)
+        case "patch-gmm": return try PatchMixturePrior(file: file)
         default:
             throw PriorError.metadata(path: path, key: "kind", expected: "one of " + kinds.map { "'\($0)'" }.joined(separator: ", "),
                                       found: file.metadata["kind"])
         }
+    }
+
+    /// The shipped natural-image prior `priors/natural.safetensors` of the standard library
+    /// folder `stdlib` (a `PatchMixturePrior`).
+    /// - Throws: `PriorError` when the file is missing or malformed.
+    public static func natural(stdlib: String) throws -> PatchMixturePrior {
+        let path = (stdlib.hasSuffix("/") ? stdlib : stdlib + "/") + "priors/natural.safetensors"
+        return try PatchMixturePrior(contentsOf: path)
     }
 }
