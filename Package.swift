@@ -36,6 +36,7 @@ let package = Package(
             "Workbench", "CReadline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        .executableTarget(name: "red-train", dependencies: ["TensorCore", "Diffusion"], path: "Sources/RedTrain", swiftSettings: numeric),
         .executableTarget(name: "red-bench", dependencies: ["TensorCore", "Degradations", "Diffusion", "Denoisers", "Samplers", "Networks", "COpenBLAS"],
                           path: "Sources/RedBench", swiftSettings: numeric),
 

@@ -25,7 +25,7 @@ public final class PatchMixturePrior: DiffusionPrior {
     /// The grid stride (divides the patch side).
     public let stride: Int
     /// Patches per denoising GEMM batch.
-    let chunk = 1024
+    let chunk = 256
 
     public var dataShape: DataShape { .image(channels: chroma == nil ? [1] : [1, 3], multiple: 1) }
     /// The patch side.
@@ -72,14 +72,26 @@ public final class PatchMixturePrior: DiffusionPrior {
         Array(Swift.stride(from: offset, through: n + side - 1, by: stride)).filter { $0 >= 1 }
     }
 
-    /// x̂0 (and the VJP) for a batch `[N, C, H, W]` or one image `[C, H, W]`.
+    /// One-shot denoising in model space: the aggregated patch posterior means of `y` = x + s·n
+    /// (`[N, C, H, W]` or `[C, H, W]`, noise level `noiseLevel` = s in model units, i.e. twice the
+    /// level in [0, 1] units), on a grid shifted at random by `rng`.
+    public func denoise(_ y: Tensor, noiseLevel s: Float, using rng: inout SeededGenerator) -> Tensor {
+        precondition(s >= 0, "the noise level must be ≥ 0")
+        return run(y, alpha: 1, noise: s, cotangent: nil, using: &rng).x0
+    }
+
+    /// x̂0 (and the VJP) for a batch `[N, C, H, W]` or one image `[C, H, W]` at time t.
     func run(_ xt: Tensor, t: Int, cotangent v: Tensor?, using rng: inout SeededGenerator) -> (x0: Tensor, vjp: Tensor) {
+        precondition(t >= 0 && t < schedule.count, "t must lie in 0..<\(schedule.count)")
+        return run(xt, alpha: Float(schedule.alpha(t)), noise: Float(schedule.inverseSNR(t)), cotangent: v, using: &rng)
+    }
+
+    /// x̂0 = D(x_t/α; s) and its VJP (1/α)·J_Dᵀ v.
+    func run(_ xt: Tensor, alpha a: Float, noise s: Float, cotangent v: Tensor?, using rng: inout SeededGenerator) -> (x0: Tensor, vjp: Tensor) {
         let itemShape = xt.rank == 4 ? Array(xt.shape.dropFirst()) : xt.shape
         precondition(dataShape.mismatch(itemShape) == nil, dataShape.mismatch(itemShape) ?? "")
-        precondition(t >= 0 && t < schedule.count, "t must lie in 0..<\(schedule.count)")
         let n = xt.rank == 4 ? xt.shape[0] : 1
         let c = itemShape[0], h = itemShape[1], w = itemShape[2], plane = h * w
-        let a = Float(schedule.alpha(t)), s = Float(schedule.inverseSNR(t))
         var x0 = Tensor.zeros(like: xt)
         var vjp = v == nil ? Tensor.zeros([0]) : Tensor.zeros(like: xt)
         var planes = [Float](repeating: 0, count: c * plane), out = planes

@@ -11,6 +11,7 @@ let areas: [(name: String, run: (Bool) -> Void)] = [
     ("operators", benchOperators),
     ("networks", benchNetworks),
     ("denoisers", benchDenoisers),
+    ("priors", benchPriors),
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())
