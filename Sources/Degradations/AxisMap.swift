@@ -11,6 +11,10 @@ public struct AxisMap: Sendable, Equatable {
     let starts: [Int]      // first input index of each output row
     let offsets: [Int]     // offsets[i]..<offsets[i+1] index `weights` for output row i
     let weights: [Float]
+    /// For a same-size convolution: `y[i] = Σ_s band[s]·x[i + s − bandLead]` (zero boundary),
+    /// used by the fast path; empty otherwise.
+    private(set) var band: [Float] = []
+    private(set) var bandLead = 0
 
     /// A map from explicit rows: output `i` is `Σ_t rows[i].weights[t] · x[rows[i].start + t]`.
     /// Taps outside `0..<inCount` are dropped (zero boundary).
@@ -57,7 +61,10 @@ public struct AxisMap: Sendable, Equatable {
         let anchor = (k.count - 1) / 2
         let flipped = Array(k.reversed())   // y[i] = Σ_s flipped[s] x[i + s − (k.count − 1 − anchor)]
         let lead = k.count - 1 - anchor
-        return AxisMap(inCount: n, rows: (0..<n).map { i in (i - lead, flipped) })
+        var map = AxisMap(inCount: n, rows: (0..<n).map { i in (i - lead, flipped) })
+        map.band = flipped
+        map.bandLead = lead
+        return map
     }
 
     /// The dense matrix `[out, in]`.
@@ -71,6 +78,12 @@ public struct AxisMap: Sendable, Equatable {
 
     /// The transposed map `Rᵀ` `[in, out]`.
     public func transposed() -> AxisMap {
+        if !band.isEmpty {
+            var map = AxisMap(inCount: inCount, rows: (0..<inCount).map { j in (j - (band.count - 1 - bandLead), Array(band.reversed())) })
+            map.band = Array(band.reversed())
+            map.bandLead = band.count - 1 - bandLead
+            return map
+        }
         var cols = [[(Int, Float)]](repeating: [], count: inCount)
         for i in 0..<outCount {
             for t in offsets[i]..<offsets[i + 1] { cols[starts[i] + t - offsets[i]].append((i, weights[t])) }
@@ -99,6 +112,7 @@ public struct AxisMap: Sendable, Equatable {
     /// Applies the map along the last axis of `planes · rows` rows of length `inCount`
     /// (`src` `[rows, inCount]` → `dst` `[rows, outCount]`).
     func applyAlongRows(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, rows: Int) {
+        if !band.isEmpty { applyBandAlongRows(src, dst, rows: rows); return }
         let n = inCount, o = outCount
         let work = Swift.max(1, weights.count)
         let s = UncheckedSendable(src), d = UncheckedSendable(dst)
@@ -116,6 +130,28 @@ public struct AxisMap: Sendable, Equatable {
                 }
             }
         } } }
+    }
+
+    /// The convolution fast path of `applyAlongRows`: one shifted axpy per tap.
+    private func applyBandAlongRows(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, rows: Int) {
+        let n = inCount, lead = bandLead
+        let s = UncheckedSendable(src), d = UncheckedSendable(dst)
+        band.withUnsafeBufferPointer { bp in
+            let taps = UncheckedSendable(bp)
+            Parallel.chunks(rows, minChunk: Swift.max(1, Parallel.grain / Swift.max(1, n * bp.count))) { range in
+                for r in range {
+                    let x = s.value + r &* n, y = d.value + r &* n
+                    for i in 0..<n { y[i] = 0 }
+                    for t in 0..<taps.value.count {
+                        let shift = t &- lead, w = taps.value[t]
+                        let lo = Swift.max(0, -shift), hi = Swift.min(n, n &- shift)
+                        if lo >= hi { continue }
+                        let xs = x + shift
+                        for i in lo..<hi { y[i] += w * xs[i] }
+                    }
+                }
+            }
+        }
     }
 
     /// Applies the map along the second-to-last axis: `src` `[planes, inCount, width]` →

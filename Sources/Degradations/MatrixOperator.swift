@@ -15,35 +15,51 @@ public struct MatrixOperator: SVDOperator {
     public var outputShape: [Int] { [matrix.shape[0]] }
 
     /// Wraps a matrix `[M, D]`.
-    /// - Throws: `TensorError.numerical` when the SVD fails (for example non-finite entries).
-    public init(_ matrix: Tensor) throws {
-        precondition(matrix.rank == 2 && matrix.shape[0] >= 1 && matrix.shape[1] >= 1, "MatrixOperator needs a matrix, got \(matrix.shape)")
-        guard matrix.isFinite else { throw TensorError.numerical("the matrix has non-finite entries") }
+    /// - Parameter inputDim: when given, the data dimension D the matrix must accept.
+    /// - Throws: `OperatorError.shapeMismatch` for a tensor that is not a non-empty matrix (or
+    ///   whose D differs from `inputDim`), `OperatorError.invalidParameter` for non-finite
+    ///   entries, `OperatorError.numerical` when the SVD fails.
+    public init(_ matrix: Tensor, inputDim: Int? = nil) throws {
+        guard matrix.rank == 2, matrix.shape[0] >= 1, matrix.shape[1] >= 1 else {
+            throw OperatorError.shapeMismatch(what: "the matrix", got: matrix.shape, expected: "a matrix [M, D]")
+        }
+        if let d = inputDim, d != matrix.shape[1] {
+            throw OperatorError.shapeMismatch(what: "the matrix", got: matrix.shape,
+                                              expected: "M x \(d) (its columns must match the \(d)-dimensional data)")
+        }
+        guard matrix.isFinite else {
+            throw OperatorError.invalidParameter(parameter: "matrix", value: "\(OperatorError.format(matrix.shape)) with NaN or infinite entries",
+                                                 fits: "every entry must be finite")
+        }
         self.matrix = matrix
         let m = matrix.shape[0], d = matrix.shape[1]
         // Full V from the eigenvectors of AᵀA (descending), U from the thin SVD.
-        let (u, s, vtThin) = try Linalg.svd(matrix)
-        let k = s.count
-        var vFull = vtThin.scalars
-        if k < d {
-            // Complete the row space with an orthonormal basis of the null space: eigenvectors of
-            // I − VₖVₖᵀ with eigenvalue 1.
-            var proj = Linalg.identity(d)
-            proj -= Linalg.matmul(vtThin, vtThin, transposeA: true)
-            let (_, vecs) = try Linalg.symmetricEigen(proj)   // ascending: the last d−k have eigenvalue 1
-            let vT = vecs.transposed()
-            vFull += Array(vT.scalars[(k * d)..<(d * d)])
+        do {
+            let (u, s, vtThin) = try Linalg.svd(matrix)
+            let k = s.count
+            var vFull = vtThin.scalars
+            if k < d {
+                // Complete the row space with an orthonormal basis of the null space: eigenvectors of
+                // I − VₖVₖᵀ with eigenvalue 1.
+                var proj = Linalg.identity(d)
+                proj -= Linalg.matmul(vtThin, vtThin, transposeA: true)
+                let (_, vecs) = try Linalg.symmetricEigen(proj)   // ascending: the last d−k have eigenvalue 1
+                let vT = vecs.transposed()
+                vFull += Array(vT.scalars[(k * d)..<(d * d)])
+            }
+            var uFull = u.transposed().scalars   // rows = columns of U
+            if k < m {
+                var proj = Linalg.identity(m)
+                proj -= Linalg.matmul(u, u, transposeB: true)
+                let (_, vecs) = try Linalg.symmetricEigen(proj)
+                uFull += Array(vecs.transposed().scalars[(k * m)..<(m * m)])
+            }
+            self.u = Tensor(shape: [m, m], scalars: uFull).transposed()
+            self.singularValues = s
+            self.vt = Tensor(shape: [d, d], scalars: vFull)
+        } catch {
+            throw OperatorError.numerical("the SVD of the \(m)x\(d) matrix failed: \(error)")
         }
-        var uFull = u.transposed().scalars   // rows = columns of U
-        if k < m {
-            var proj = Linalg.identity(m)
-            proj -= Linalg.matmul(u, u, transposeB: true)
-            let (_, vecs) = try Linalg.symmetricEigen(proj)
-            uFull += Array(vecs.transposed().scalars[(k * m)..<(m * m)])
-        }
-        self.u = Tensor(shape: [m, m], scalars: uFull).transposed()
-        self.singularValues = s
-        self.vt = Tensor(shape: [d, d], scalars: vFull)
     }
 
     public func apply(_ x: Tensor) -> Tensor { Linalg.matvec(matrix, x) }

@@ -53,3 +53,26 @@ import TensorCore
         #expect((try? MeasurementNoise.pixelUnits(0.05))?.sigma == 0.1)
     }
 }
+
+@Suite struct MoreErrorTests {
+    func message(_ body: () throws -> Any) -> String {
+        do { _ = try body(); return "" } catch { return "\(error)" }
+    }
+
+    @Test func matrixMustBeAMatrixOfTheDataDimension() {
+        #expect(message { try MatrixOperator(Tensor.ones([4])) }.contains("a matrix [M, D]"))
+        #expect(message { try MatrixOperator(Tensor.ones([2, 5]), inputDim: 8) }.contains("M x 8"))
+        #expect(message { try MatrixOperator(Tensor(shape: [1, 2], scalars: [1, .nan])) }.contains("finite"))
+    }
+
+    @Test func otherBadValues() {
+        var rng = SeededGenerator(seed: 0)
+        #expect(message { try CompressedSensing(shape: [3, 8, 8], fraction: 0, using: &rng) }.contains("fraction=0.0"))
+        #expect(message { try PhaseRetrieval(shape: [3, 8, 8], oversample: 0.5) }.contains("oversample=0.5"))
+        #expect(message { try HDR(shape: [3, 8, 8], scale: -2) }.contains("scale=-2.0"))
+        #expect(message { try MotionBlur.line(shape: [3, 8, 8], length: 15, angle: 30) }.contains("length=15"))
+        #expect(message { try BicubicDownsample.make(shape: [3, 12, 12], factor: 5) }.contains("2, 3, 4, 6, 12"))
+        #expect(message { try Mask.freeform(shape: [1, 3, 3], using: &rng) }.contains("16 pixels"))
+        #expect(message { try Mask.box(shape: [3, 256], height: 4) }.contains("[C, H, W]"))
+    }
+}
