@@ -55,6 +55,12 @@ public struct UNetConfig: Sendable, Equatable {
         attentionResolutions: [8, 16, 32], channelMult: [1, 1, 2, 2, 4, 4], numHeads: 4, numHeadChannels: 64,
         useScaleShiftNorm: true, resblockUpdown: true)
 
+    /// The FFHQ 256 model of DPS (Chung et al. 2023, `ffhq_10m.pt`; unconditional, learned σ).
+    public static let ffhq256DPS = UNetConfig(
+        imageSize: 256, inChannels: 3, modelChannels: 128, outChannels: 6, numResBlocks: 1,
+        attentionResolutions: [16], channelMult: [1, 1, 2, 2, 4, 4], numHeads: 4, numHeadChannels: 64,
+        useScaleShiftNorm: true, resblockUpdown: true)
+
     /// True when the network also predicts variances (output channels 2·input channels).
     public var learnedSigma: Bool { outChannels == 2 * inChannels }
     /// Channels of the time embedding (4·model channels).
