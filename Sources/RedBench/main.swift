@@ -12,6 +12,7 @@ let areas: [(name: String, run: (Bool) -> Void)] = [
     ("networks", benchNetworks),
     ("denoisers", benchDenoisers),
     ("priors", benchPriors),
+    ("samplers", benchSamplers),
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())

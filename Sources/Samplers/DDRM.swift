@@ -17,7 +17,7 @@ enum DDRM {
         try options.validate(maxSteps: schedule.count)
         guard let svd = problem.op.svd else { throw SamplerError.noSVD(method: "ddrm", operatorName: problem.op.name) }
         let itemShape = problem.itemShape, d = itemShape.reduce(1, *)
-        var noise: any NoiseSource = control.noise ?? GaussianNoise(base: base, count: n)
+        var noise: any NoiseSource = control.noise ?? SeededNoise(base: base, count: n)
         var priorRng = base.derived(-2)
         let pairs = descendingPairs(schedule, steps: options.steps)
         var driver = StepDriver(problem: problem, control: control, total: pairs.count, method: "ddrm")
@@ -77,7 +77,7 @@ enum DDRM {
                 next.append(svd.applyV(Tensor(shape: [d], scalars: xbar)).reshaped(itemShape) * Float(schedule.alpha(sT)))
             }
             x = Tensor.stacked(next)
-            try driver.check(x0, step: k + 1, cause: "the prior returned non-finite values at t=\(t)")
+            try driver.check(x0, step: k + 1, cause: "the prior returned non-finite values at t=\(t)", finiteOnly: true)
             if !driver.record(step: k + 1, t: t, estimate: x0, dataLoss: problem.residuals(x0).loss) { break }
             try driver.check(x, step: k + 1, cause: "the spectral update exploded (check the operator's singular values)")
         }

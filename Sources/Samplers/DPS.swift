@@ -15,7 +15,7 @@ enum DPS {
         try options.validate(maxSteps: schedule.count)
         guard problem.prior.supportsVJP else { throw SamplerError.noVJP(method: "dps", priorName: problem.prior.name) }
         let itemShape = problem.itemShape
-        var noise: any NoiseSource = control.noise ?? GaussianNoise(base: base, count: n)
+        var noise: any NoiseSource = control.noise ?? SeededNoise(base: base, count: n)
         var priorRng = base.derived(-2)
         let pairs = descendingPairs(schedule, steps: options.steps)
         var driver = StepDriver(problem: problem, control: control, total: pairs.count, method: "dps")
@@ -46,7 +46,7 @@ enum DPS {
                 next.setItem(i, to: xi)
             }
             x = next
-            try driver.check(x0, step: k + 1, cause: "the prior returned non-finite values at t=\(t)")
+            try driver.check(x0, step: k + 1, cause: "the prior returned non-finite values at t=\(t)", finiteOnly: true)
             if !driver.record(step: k + 1, t: t, estimate: x0, dataLoss: loss / Double(n), lr: meanStep / Double(n)) { break }
             try driver.check(x, step: k + 1, cause: cause)
         }

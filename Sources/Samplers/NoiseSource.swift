@@ -10,7 +10,7 @@ public protocol NoiseSource {
 }
 
 /// Independent seeded N(0, I) streams, one per solution.
-public struct GaussianNoise: NoiseSource {
+public struct SeededNoise: NoiseSource {
     var generators: [SeededGenerator]
     /// Streams `base.derived(i)` for i in 0..<n.
     public init(base: SeededGenerator, count n: Int) { generators = (0..<n).map { base.derived($0) } }

@@ -12,7 +12,7 @@ enum PiGDM {
         try options.validate(maxSteps: schedule.count)
         guard problem.prior.supportsVJP else { throw SamplerError.noVJP(method: "pigdm", priorName: problem.prior.name) }
         let itemShape = problem.itemShape
-        var noise: any NoiseSource = control.noise ?? GaussianNoise(base: base, count: n)
+        var noise: any NoiseSource = control.noise ?? SeededNoise(base: base, count: n)
         var priorRng = base.derived(-2)
         let pairs = descendingPairs(schedule, steps: options.steps)
         var driver = StepDriver(problem: problem, control: control, total: pairs.count, method: "pigdm")
@@ -35,7 +35,7 @@ enum PiGDM {
             let coeff = options.scale * schedule.alpha(s) * schedule.alpha(t)
             next.add(g, scaledBy: Float(coeff))
             x = next
-            try driver.check(x0, step: k + 1, cause: "the prior returned non-finite values at t=\(t)")
+            try driver.check(x0, step: k + 1, cause: "the prior returned non-finite values at t=\(t)", finiteOnly: true)
             if !driver.record(step: k + 1, t: t, estimate: x0, dataLoss: loss / Double(n), lr: coeff) { break }
             try driver.check(x, step: k + 1, cause: "the guidance step exploded (try scale=\(options.scale / 4) or more steps)")
         }

@@ -32,7 +32,7 @@ enum REDDiff {
         let itemShape = problem.itemShape
         let batchShape = [n] + itemShape
         let d = itemShape.reduce(1, *), m = Swift.max(problem.y.count, 1)
-        var noise: any NoiseSource = control.noise ?? GaussianNoise(base: base, count: n)
+        var noise: any NoiseSource = control.noise ?? SeededNoise(base: base, count: n)
         var priorRng = base.derived(-2)
         let ts = timesteps(options, schedule: schedule, base: base)
         let v = options.obsWeight.value(sigmaY: problem.sigmaY)
@@ -60,16 +60,7 @@ enum REDDiff {
             let x0 = mu
 
             // Data term: residuals and J_Aᵀ r per solution.
-            var dataLoss = 0.0
-            var dataGrad = [Float](repeating: 0, count: n * d)
-            for i in 0..<n {
-                let xi = x0.item(i)
-                let r = problem.y - problem.op.apply(xi)
-                dataLoss += r.squaredNorm() / Double(m) / 2
-                let gi = problem.op.vjp(at: xi, r)
-                dataGrad.replaceSubrange((i * d)..<((i + 1) * d), with: gi.scalars)
-            }
-            dataLoss /= Double(n)
+            let (dataLoss, dataGrad) = dataTerm(problem, x0, n: n, d: d, m: m)
             // Regulariser w_t·mean(sg(ε̂ − ε) ⊙ μ), averaged over solutions (= mean over all).
             let reg = w * (epsHat.dot(x0) - eps.dot(x0)) / Double(n * d)
 
@@ -85,12 +76,33 @@ enum REDDiff {
                 sgdUpdate(&mu, epsHat: epsHat, eps: eps, dataGrad: dataGrad, cw: cw, cv: cv, lr: Float(options.lr))
             }
             control.iterateObserver?(k + 1, mu)
-            try driver.check(epsHat, step: k + 1, cause: "the prior returned non-finite noise predictions at t=\(t)")
+            try driver.check(epsHat, step: k + 1, cause: "the prior returned non-finite noise predictions at t=\(t)", finiteOnly: true)
             if !driver.record(step: k + 1, t: t, estimate: x0, dataLoss: dataLoss, regLoss: reg, lr: options.lr) { break }
             try driver.check(mu, step: k + 1, cause: cause)
         }
         // Upstream returns the x0 of the last iteration (μ before the final update).
         return driver.finish(final: driver.lastEstimate ?? mu)
+    }
+
+    /// The data loss mean((y − A(x_i))²)/2 averaged over the batch and J_Aᵀ(y − A(x_i)) `[n·d]`
+    /// (one GEMM pair for dense matrices, item by item otherwise).
+    static func dataTerm(_ problem: InverseProblem, _ x: Tensor, n: Int, d: Int, m: Int) -> (Double, [Float]) {
+        if let dense = problem.op as? MatrixOperator {
+            // R = Y − X Aᵀ  [n, m];  G = R A  [n, d].
+            var r = Linalg.matmul(x.reshaped([n, d]), dense.matrix, transposeB: true)
+            r = problem.replicated(problem.y, n) - r
+            let g = Linalg.matmul(r, dense.matrix)
+            return (r.squaredNorm() / Double(m) / 2 / Double(n), g.scalars)
+        }
+        var loss = 0.0
+        var grad = [Float](repeating: 0, count: n * d)
+        for i in 0..<n {
+            let xi = x.item(i)
+            let r = problem.y - problem.op.apply(xi)
+            loss += r.squaredNorm() / Double(m) / 2
+            grad.replaceSubrange((i * d)..<((i + 1) * d), with: problem.op.vjp(at: xi, r).scalars)
+        }
+        return (loss / Double(n), grad)
     }
 
     /// One Adam step on μ with g = cw·(ε̂ − ε) − cv·dataGrad (torch.optim.Adam semantics).

@@ -32,9 +32,10 @@ struct StepDriver {
         return true
     }
 
-    /// Throws `diverged` unless every element of `iterate` is finite and within the explosion limit.
-    func check(_ iterate: Tensor, step: Int, cause: String) throws {
-        let limit = control.explosionLimit
+    /// Throws `diverged` unless every element of `iterate` is finite and (unless `finiteOnly`)
+    /// within the explosion limit.
+    func check(_ iterate: Tensor, step: Int, cause: String, finiteOnly: Bool = false) throws {
+        let limit = finiteOnly ? Float.greatestFiniteMagnitude : control.explosionLimit
         var nonFinite = false, exploded = false
         iterate.withUnsafeBufferPointer { p in
             for v in p where !(Swift.abs(v) <= limit) {
