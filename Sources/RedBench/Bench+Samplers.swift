@@ -106,7 +106,7 @@ func benchSamplerCost(quick: Bool) throws {
     try costRows(label: "GMM D=80, n=200", prior: prior, op: op, y: y, sigmaY: 0.5, n: 200, steps: quick ? 50 : 200, image: false)
 
     // A 256x256 RGB image, 4x super-resolution, with the image prior of the restoration table.
-    let imagePrior = try benchImagePrior(depth: 6)
+    let imagePrior = try benchImagePrior()
     let truth = try Image.load(path: benchImagePath("astronaut")) * 2 - 1
     let sr = try BlockAverage(shape: truth.shape, factor: 4)
     let ySR = sr.apply(truth)

@@ -2,17 +2,15 @@ import Foundation
 import TensorCore
 import Degradations
 import Diffusion
-import Denoisers
 import Samplers
 
-/// The image prior of the restoration table: the DnCNN family (scico weights, `Stdlib/priors/dncnn`)
-/// as a diffusion prior. A stand-in until the trained natural prior ships.
-func benchImagePrior(depth: Int) throws -> any DiffusionPrior {
-    let dir = FileManager.default.fileExists(atPath: "Stdlib/priors/dncnn") ? "Stdlib/priors/dncnn"
+/// The image prior of the restoration table: the shipped natural-image prior.
+func benchImagePrior() throws -> any DiffusionPrior {
+    let local = "Stdlib"
+    let dir = FileManager.default.fileExists(atPath: local + "/priors/natural.safetensors") ? local
         : URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Stdlib/priors/dncnn").path
-    let nets = try ["L", "M", "H"].map { try DnCNN(contentsOf: "\(dir)/dncnn\(depth)\($0).safetensors") }
-    return DnCNNPrior(networks: nets, name: "dncnn\(depth)")
+            .deletingLastPathComponent().appendingPathComponent(local).path
+    return try Priors.natural(stdlib: dir)
 }
 
 /// `Stdlib/images/NAME.png`, from the working directory or this file.
@@ -24,7 +22,7 @@ func benchImagePath(_ name: String) -> String {
 }
 
 func benchImageRestoration(quick: Bool) throws {
-    let prior = try benchImagePrior(depth: quick ? 6 : 17)
+    let prior = try benchImagePrior()
     let images = quick ? ["astronaut-64"] : ["astronaut-64", "coffee-64"]
     let sigmaPixel = 0.01, sigmaY = 2 * sigmaPixel
     let steps = quick ? 50 : 100
@@ -38,7 +36,7 @@ func benchImageRestoration(quick: Bool) throws {
             let truth = try Image.load(path: benchImagePath(name)) * 2 - 1
             var rng = SeededGenerator(seed: 3)
             let op = try task.makeOperator(shape: truth.shape, using: &rng)
-            let noise = try Degradations.GaussianNoise(sigma: sigmaY)
+            let noise = try MeasurementNoise(sigma: sigmaY)
             let y = noise.apply(to: op.apply(truth), using: &rng)
             let problem = InverseProblem(prior: prior, op: op, y: y, sigmaY: sigmaY, groundTruth: truth, isImage: true)
             func add(_ label: String, _ x: Tensor, _ seconds: Double) {
