@@ -78,6 +78,15 @@ struct SafeTensorsTests {
         }
     }
 
+    @Test("A truncated file on disk is reported with its path")
+    func truncatedFile() throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        let full = [UInt8](SafeTensors(tensors: ["w": Tensor.ones([16, 16])]).serialized())
+        let path = try dir.write(Array(full[0..<(full.count - 100)]), "cut.safetensors")
+        #expect(throws: TensorError.self) { try SafeTensors(contentsOf: path) }
+        do { _ = try SafeTensors(contentsOf: path) } catch { #expect("\(error)".contains(path) && "\(error)".contains("outside the file")) }
+    }
+
     @Test("A missing file is an I/O error")
     func missing() {
         #expect(throws: TensorError.io(path: "/nonexistent/x.safetensors", message: "no such file")) {

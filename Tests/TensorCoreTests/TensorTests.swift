@@ -63,6 +63,29 @@ struct TensorTests {
         #expect(maxAbsDiff(z, s) < 1e-5)
     }
 
+    @Test("Parallel.chunks covers 0..<count with disjoint ranges; forEach visits every index once")
+    func parallelCoverage() {
+        let saved = Parallel.threads
+        defer { Parallel.threads = saved }
+        for threads in [1, 2, 3] {
+            Parallel.threads = threads
+            for count in [0, 1, 1000, 100_003] {
+                var hits = [Int32](repeating: 0, count: count)
+                hits.withUnsafeMutableBufferPointer { h in
+                    let p = UncheckedSendable(h.baseAddress)
+                    Parallel.chunks(count, minChunk: 100) { r in for i in r { p.value![i] += 1 } }
+                }
+                #expect(hits.allSatisfy { $0 == 1 })
+            }
+            var seen = [Int32](repeating: 0, count: 37)
+            seen.withUnsafeMutableBufferPointer { h in
+                let p = UncheckedSendable(h.baseAddress!)
+                Parallel.forEach(37) { i in p.value[i] += 1 }
+            }
+            #expect(seen.allSatisfy { $0 == 1 })
+        }
+    }
+
     @Test("Empty tensors do not trap")
     func empty() {
         let e = Tensor.zeros([0, 3])
