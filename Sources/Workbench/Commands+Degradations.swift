@@ -141,7 +141,7 @@ extension Session {
         var rng = state.nextGenerator()
         if x.isBatch { throw failure(a, "x holds \(x.tensor.shape[0]) items; measure needs one") }
         let y = noise.apply(to: op.apply(x.tensor), using: &rng)
-        state.y = Datum(tensor: y, isImage: x.isImage, origin: "A(x) + noise")
+        state.y = Datum(tensor: y, isImage: x.isImage && y.rank == 3, origin: "A(x) + noise")
         state.yStale = false
     }
 

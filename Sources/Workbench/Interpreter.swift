@@ -76,6 +76,13 @@ extension Session {
             }
         }
         if let spec {
+            // a bare flag word (`gray`) means flag=on
+            a.positionals.removeAll { p in
+                guard case let .text(w, false) = p.value, a.options[w] == nil,
+                      spec.options.contains(where: { $0.name == w && $0.kind == .flag }) else { return false }
+                a.options[w] = (.text("on", quoted: false), p.range)
+                return true
+            }
             if let d = Checker.validate(spec: spec, variant: a.variant, firstIsQuoted: a.positionals.first.map {
                 if case .text(_, true) = $0.value { return true } else { return false }
             } ?? false, variantRange: a.positionals.first?.range, optionKeys: arguments.compactMap { arg in
