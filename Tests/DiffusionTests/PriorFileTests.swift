@@ -47,4 +47,18 @@ struct PriorFileTests {
         #expect(throws: PriorError.self) { try Priors.load(path: path) }
         #expect(throws: PriorError.file(path: "/nonexistent/p.safetensors", message: "no such file")) { try Priors.load(path: "/nonexistent/p.safetensors") }
     }
+
+    /// Kinds registered by other modules are dispatched by `Priors.load`.
+    @Test func registeredKindsAreDispatched() throws {
+        let path = Self.tempPath("registered.safetensors")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try SafeTensors(tensors: ["w": .ones([1])], metadata: ["format": "red-prior", "kind": "test-registered-kind"]).write(to: path)
+        #expect(throws: PriorError.self) { try Priors.load(path: path) }
+        Priors.register(kind: "test-registered-kind") { _, meta in
+            guard meta["kind"] == "test-registered-kind" else { throw PriorError.invalid("wrong metadata") }
+            return try GaussianMixturePrior.grid(dim: 2)
+        }
+        #expect(try Priors.load(path: path).dataShape == .vector(dim: 2))
+        #expect(Priors.supportedKinds.starts(with: ["gmm", "patch-gmm"]))
+    }
 }
