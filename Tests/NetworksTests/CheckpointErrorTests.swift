@@ -66,3 +66,15 @@ struct CheckpointErrorTests {
         #expect(error.map { "\($0)" }?.contains("guided-diffusion-unet-io") == true)
     }
 }
+
+/// Dispatch by header: only U-Net checkpoints are recognised, without reading the tensors.
+struct CheckpointHeaderTests {
+    @Test func formatIsReadFromTheHeader() {
+        let dir = ADMTinyFixtureTests.dir
+        #expect(UNetModel.isCheckpoint(path: dir + "/model.safetensors"))
+        #expect(!UNetModel.isCheckpoint(path: dir + "/io.safetensors"))
+        #expect(!UNetModel.isCheckpoint(path: dir + "/config.json"))
+        #expect(!UNetModel.isCheckpoint(path: "/nonexistent.safetensors"))
+        #expect(UNetModel.metadata(ofFileAt: dir + "/io.safetensors")?["format"] == "guided-diffusion-unet-io")
+    }
+}
