@@ -134,14 +134,30 @@ public enum Image {
         }
     }
 
-    /// The one-channel version of an image: the mean of its channels (unchanged if already gray).
+    /// The one-channel version of an image `[C, H, W]` or batch `[N, C, H, W]`: the mean of its
+    /// channels (returned unchanged when it already has one channel or is a bare `[H, W]` plane).
     public static func grayscale(_ image: Tensor) -> Tensor {
+        guard image.rank >= 3 else { return image }
         let (c, h, w) = image.imageGeometry
         guard c > 1 else { return image }
-        var out = image.item(0)
-        for k in 1..<c { out += image.item(k) }
-        out *= 1 / Float(c)
-        return out.reshaped([1, h, w])
+        let plane = h * w, items = image.count / (c * plane)
+        var out = [Float](repeating: 0, count: items * plane)
+        let scale = 1 / Float(c)
+        image.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { dst in
+                for n in 0..<items {
+                    let o = dst.baseAddress! + n * plane
+                    for k in 0..<c {
+                        let s = src.baseAddress! + (n * c + k) * plane
+                        for p in 0..<plane { o[p] += s[p] }
+                    }
+                    for p in 0..<plane { o[p] *= scale }
+                }
+            }
+        }
+        var shape = image.shape
+        shape[image.rank - 3] = 1
+        return Tensor(shape: shape, scalars: out)
     }
 
     /// `image` as `[C, H, W]` with C = 1 or 3 and sides in 1...maxSide, or an error naming `path`.

@@ -96,6 +96,9 @@ struct ImageIOTests {
         let g = try Image.load(path: dir.file("c.png"), gray: true)
         #expect(g.shape == [1, 4, 5])
         #expect(maxAbsDiff(g, (x.item(0) + x.item(1) + x.item(2)).reshaped([1, 4, 5]) / 3) < 1e-6)
+        let batch = Image.grayscale(Tensor.stacked([x, x * 0.5]))
+        #expect(batch.shape == [2, 1, 4, 5] && maxAbsDiff(batch.item(1), g * 0.5) < 1e-6)
+        #expect(Image.grayscale(Tensor.ones([4, 5])).shape == [4, 5])
     }
 
     @Test("PPM/PGM round trips, 8- and 16-bit", arguments: [("p.ppm", 3), ("p.pgm", 1), ("p.pnm", 3), ("p.pnm", 1)])
