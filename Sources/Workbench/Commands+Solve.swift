@@ -61,7 +61,7 @@ extension Session {
         var rng = state.nextGenerator()
         let name = a.name?.0 ?? methodName
         if let (nm, r) = a.name { try checkName(nm, r, a) }
-        var bar = ProgressBar(label: name, enabled: terminal.isTerminal && state.progress, width: terminal.width, write: status)
+        var bar = ProgressBar(label: name, enabled: terminal.isTerminal && state.progress, width: terminal.width, write: progress)
         let control = SolveControl(onStep: { info in
             bar.update(step: info.step, total: info.total, loss: info.dataLoss, elapsed: info.elapsed)
             return .proceed

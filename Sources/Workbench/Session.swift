@@ -25,8 +25,10 @@ public final class Session {
     public var state: SessionState
     /// Standard output.
     public var output: (String) -> Void
-    /// Progress and notes (standard error).
+    /// Notes (standard error), one line each.
     public var status: (String) -> Void
+    /// Raw text for the progress bar (standard error, no newline added).
+    public var progress: (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }
     public var terminal: Terminal
     public let cancellation = Cancellation()
     /// The statements that succeeded, as written (for `save session`).

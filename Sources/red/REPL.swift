@@ -10,7 +10,10 @@ struct REPL {
     let renderer: DiagnosticRenderer
     nonisolated(unsafe) static var current: Session?
 
-    var historyPath: String { (NSHomeDirectory() as NSString).appendingPathComponent(".red_history") }
+    var historyPath: String {
+        let home = ProcessInfo.processInfo.environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+        return (home as NSString).appendingPathComponent(".red_history")
+    }
 
     func run() {
         REPL.current = session

@@ -67,3 +67,15 @@ struct GoldenTests {
         #expect(got.status == expected.status, "\(script): exit status")
     }
 }
+
+/// The shipped scripts parse and pass the static checks (running them is the demo's job).
+struct ShippedScriptTests {
+    @Test(arguments: ["Scripts/demo.red", "Stdlib/prelude.red", "Stdlib/tasks.red"]) func checks(_ path: String) throws {
+        let text = try String(contentsOf: GoldenTests.root.appendingPathComponent(path), encoding: .utf8)
+        let session = Session(output: { _ in }, status: { _ in })
+        _ = session.loadStdlib(GoldenTests.root.appendingPathComponent("Stdlib").path)
+        let program = Parser.parse(SourceFile(name: path, text: text))
+        #expect(program.diagnostics.isEmpty)
+        #expect(session.check(program).isEmpty)
+    }
+}
