@@ -27,7 +27,7 @@ public struct SolveControl {
     public var cancellation: CancellationFlag?
     /// Replaces the seeded per-solution noise (tests replaying recorded noises).
     public var noise: (any NoiseSource)?
-    /// PSNR is recorded every step and SSIM every `ssimEvery` steps (0: every `total/50`) when a
+    /// PSNR is recorded every step and SSIM every `ssimEvery` steps (0: every `total/10`, and at the last step) when a
     /// ground-truth image is known.
     public var ssimEvery: Int
     /// An iterate whose magnitude exceeds this (model units) counts as exploded.

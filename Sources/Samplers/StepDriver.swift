@@ -15,7 +15,7 @@ struct StepDriver {
 
     init(problem: InverseProblem, control: SolveControl, total: Int, method: String) {
         self.problem = problem; self.control = control; self.total = total
-        ssimEvery = control.ssimEvery > 0 ? control.ssimEvery : Swift.max(1, total / 50)
+        ssimEvery = control.ssimEvery > 0 ? control.ssimEvery : Swift.max(1, total / 10)
         trace = Trace(method: method)
         trace.rows.reserveCapacity(total)
     }
