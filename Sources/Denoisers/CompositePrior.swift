@@ -6,26 +6,32 @@ import Diffusion
 /// RED-diff regularises with a denoiser at every diffusion time; a denoiser trained for small
 /// noise (DnCNN) is best where it is valid, and a generative prior (the patch GMM, or a U-Net)
 /// covers the high-noise times. The switch is on the [0, 1]-units noise level s/2 of x_t/α_t,
-/// with s = σ_t/α_t: times with s/2 ≤ `switchSigma` go to `low`.
+/// with s = σ_t/α_t: times with `lowerSigma` < s/2 ≤ `switchSigma` go to `low`, all others to
+/// `high` (a patch prior is better than DnCNN at the very smallest noise: `Scripts/bench
+/// denoiser-priors`).
 public final class CompositePrior: DiffusionPrior, @unchecked Sendable {
     public let low: any DiffusionPrior
     public let high: any DiffusionPrior
     /// The switch noise level in [0, 1] units.
     public let switchSigma: Double
+    /// Below this [0, 1]-units noise level `high` answers again (0: never).
+    public let lowerSigma: Double
     public let name: String
     public var schedule: NoiseSchedule { high.schedule }
     public var dataShape: DataShape { high.dataShape }
 
-    public init(low: any DiffusionPrior, high: any DiffusionPrior, switchSigma: Double, name: String? = nil) {
+    public init(low: any DiffusionPrior, high: any DiffusionPrior, switchSigma: Double, lowerSigma: Double = 0, name: String? = nil) {
         self.low = low
         self.high = high
         self.switchSigma = switchSigma
+        self.lowerSigma = lowerSigma
         self.name = name ?? "composite(\(low.name) ≤ \(switchSigma) < \(high.name))"
     }
 
     /// The prior that answers at time `t`.
     public func part(at t: Int) -> any DiffusionPrior {
-        schedule.inverseSNR(t) / 2 <= switchSigma ? low : high
+        let s = schedule.inverseSNR(t) / 2
+        return s <= switchSigma && s > lowerSigma ? low : high
     }
 
     public func epsilon(_ xt: Tensor, t: Int, using rng: inout SeededGenerator) -> Tensor {

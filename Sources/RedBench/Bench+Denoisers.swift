@@ -54,3 +54,40 @@ func benchDenoisers(quick: Bool) {
         print(String(format: "dncnn%@ prior ε̂ on 256² RGB: %.3f s per call, %.1f GFLOP/s", model, best, gf))
     }
 }
+
+/// One-shot denoising through the `DiffusionPrior` interface (x̂0 at the time whose noise level
+/// matches), for the patch prior, the DnCNN family and their composite, on the demo images.
+func benchDenoiserPriors(quick: Bool) {
+    let stdlib = FileManager.default.currentDirectoryPath + "/Stdlib"
+    let images = quick ? ["astronaut"] : ["astronaut", "coffee", "chelsea", "camera"]
+    guard let patch = try? Priors.natural(stdlib: stdlib),
+          let nets = try? ["17L", "17M", "17H", "17N"].map({ try DnCNN(contentsOf: "\(stdlib)/priors/dncnn/dncnn\($0).safetensors") }),
+          let nets6 = try? ["6L", "6M", "6H", "6N"].map({ try DnCNN(contentsOf: "\(stdlib)/priors/dncnn/dncnn\($0).safetensors") })
+    else { print("missing Stdlib priors"); return }
+    let priors: [any DiffusionPrior] = [patch, DnCNNPrior(networks: nets6, name: "dncnn6"), DnCNNPrior(networks: nets, name: "dncnn17")]
+    let sigmas: [Float] = quick ? [0.06] : [0.03, 0.06, 0.1, 0.2]
+    Report.section("denoiser priors: one-shot x̂0 PSNR (dB), mean over \(images.joined(separator: ", "))")
+    print("| σ ([0,1]) | t | noisy | " + priors.map(\.name).joined(separator: " | ") + " |")
+    print("|---|---|---|" + priors.map { _ in "---|" }.joined())
+    let sched = NoiseSchedule.linear()
+    for sigma in sigmas {
+        let t = sched.time(forInverseSNR: Double(2 * sigma))
+        var noisyAcc = 0.0
+        var acc = [Double](repeating: 0, count: priors.count)
+        for name in images {
+            guard let x = try? Image.load(path: "\(stdlib)/images/\(name).png") else { continue }
+            var rng = SeededGenerator(seed: 7)
+            let noisy = x + Random.normal(x.shape, using: &rng) * sigma
+            noisyAcc += (try? Metrics.psnr(noisy.clamped(0, 1), x)) ?? .nan
+            let xt = (noisy * 2 - 1) * Float(sched.alpha(t))
+            let batch = xt.reshaped([1] + x.shape)
+            for (i, p) in priors.enumerated() {
+                let x0 = p.x0(batch, t: t, using: &rng).item(0)
+                acc[i] += (try? Metrics.psnr(((x0 + 1) * 0.5).clamped(0, 1), x)) ?? .nan
+            }
+        }
+        let n = Double(images.count)
+        print("| \(sigma) | \(t) | " + String(format: "%.2f", noisyAcc / n) + " | "
+              + acc.map { String(format: "%.2f", $0 / n) }.joined(separator: " | ") + " |")
+    }
+}

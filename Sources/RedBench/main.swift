@@ -11,6 +11,8 @@ let areas: [(name: String, run: (Bool) -> Void)] = [
     ("operators", benchOperators),
     ("networks", benchNetworks),
     ("denoisers", benchDenoisers),
+    ("denoiser-priors", benchDenoiserPriors),
+    ("composite", benchComposite),
     ("priors", benchPriors),
     ("samplers", benchSamplers),
 ]
