@@ -29,7 +29,7 @@ let package = Package(
         .target(name: "Samplers", dependencies: ["TensorCore", "Degradations", "Diffusion"], swiftSettings: numeric),
         .target(name: "Networks", dependencies: ["TensorCore", "Diffusion"], swiftSettings: numeric),
         .target(name: "ScriptLang", dependencies: []),
-        .target(name: "Workbench", dependencies: ["ScriptLang", "Samplers", "TensorCore", "Degradations", "Diffusion"]),
+        .target(name: "Workbench", dependencies: ["ScriptLang", "Samplers", "TensorCore", "Degradations", "Diffusion", "Denoisers", "Networks"]),
 
         // MARK: - Executables
         .executableTarget(name: "red", dependencies: [

@@ -64,8 +64,16 @@ extension CommandTable {
         CommandSpec("measure", "degradation", "", "y := A(x) + noise (seeded)", examples: ["measure"]),
 
         // prior
-        CommandSpec("prior", "prior", "natural|gmm|FILE", "set the diffusion prior",
-                    variants: [VariantSpec("natural", "", "the shipped natural-image prior"),
+        CommandSpec("prior", "prior", "natural|patch|dncnn|composite|unet|gmm|FILE", "set the diffusion prior",
+                    variants: [VariantSpec("natural", "", "the shipped natural-image prior: patch GMM + DnCNN at 0.045 < σ ≤ 0.2"),
+                               VariantSpec("patch", "", "the patch GMM alone (EPLL-style, fastest)"),
+                               VariantSpec("dncnn", "", "scico's pretrained DnCNN family (small noise only)",
+                                           [OptionSpec("depth", .integer, "17", "6 or 17 layers")]),
+                               VariantSpec("composite", "", "patch GMM with DnCNN inside a noise band",
+                                           [OptionSpec("depth", .integer, "17", "6 or 17 layers"),
+                                            OptionSpec("switch", .number, "0.2", "DnCNN up to this σ ([0,1] units)"),
+                                            OptionSpec("lower", .number, "0.045", "and above this σ")]),
+                               VariantSpec("unet", "", "the shipped U-Net (Stdlib/priors/unet.safetensors), when present"),
                                VariantSpec("gmm", "grid", "the 25-component grid GMM on R^dim", [OptionSpec("dim", .integer, "8", "dimension")])],
                     examples: ["prior natural", "prior \"my-prior.safetensors\"", "prior gmm grid dim=8"]),
 

@@ -8,17 +8,46 @@ extension Session {
         let prior: any DiffusionPrior
         let name: String
         switch a.positionals.first?.value {
-        case .text("natural", false)?:
-            try a.atMost(1)
+        case let .text(word, false)? where PriorCatalog.names.contains(word):
             guard let dir = stdlibDirectory else {
                 throw failure(a, "the standard library folder was not found (set RED_STDLIB to the folder holding prelude.red)", kind: .input)
             }
-            let path = (dir as NSString).appendingPathComponent("priors/natural.safetensors")
-            guard FileManager.default.fileExists(atPath: path) else {
-                throw failure(a, "the natural-image prior '\(path)' is missing; run Scripts/setup (or give a prior file: prior \"FILE.safetensors\")", kind: .input)
+            switch word {
+            case "dncnn":
+                try a.atMost(1)
+                let depth = try a.integer("depth", default: 17, min: 6, max: 17)
+                guard depth == 6 || depth == 17 else { throw failure(a, "depth=\(depth): the shipped DnCNN networks have depth 6 or 17") }
+                prior = try attempt(a, kind: .input) { try PriorCatalog.dncnn(stdlib: dir, depth: depth) }
+                name = "dncnn depth=\(depth)"
+            case "composite":
+                try a.atMost(1)
+                let depth = try a.integer("depth", default: 17, min: 6, max: 17)
+                guard depth == 6 || depth == 17 else { throw failure(a, "depth=\(depth): the shipped DnCNN networks have depth 6 or 17") }
+                let upper = try a.number("switch", default: PriorCatalog.defaultSwitch, min: 0, max: 1)
+                let lower = try a.number("lower", default: PriorCatalog.defaultLower, min: 0, max: upper)
+                prior = try attempt(a, kind: .input) { try PriorCatalog.composite(stdlib: dir, depth: depth, switchSigma: upper, lowerSigma: lower) }
+                name = "composite depth=\(depth) lower=\(lower) switch=\(upper)"
+            case "patch":
+                try a.atMost(1)
+                prior = try attempt(a, kind: .input) { try Priors.natural(stdlib: dir) }
+                name = "patch"
+            case "unet":
+                try a.atMost(1)
+                let path = (dir as NSString).appendingPathComponent("priors/unet.safetensors")
+                guard FileManager.default.fileExists(atPath: path) else {
+                    throw failure(a, "no shipped U-Net in '\(path)'; give a checkpoint file: prior \"model.safetensors\"", kind: .input)
+                }
+                prior = try attempt(a, kind: .input) { try PriorCatalog.unet(stdlib: dir) }
+                name = "unet"
+            default:
+                try a.atMost(1)
+                let path = (dir as NSString).appendingPathComponent("priors/natural.safetensors")
+                guard FileManager.default.fileExists(atPath: path) else {
+                    throw failure(a, "the natural-image prior '\(path)' is missing; run Scripts/setup (or give a prior file: prior \"FILE.safetensors\")", kind: .input)
+                }
+                prior = try attempt(a, kind: .input) { try PriorCatalog.natural(stdlib: dir) }
+                name = "natural"
             }
-            prior = try attempt(a, kind: .input) { try Priors.load(path: path) }
-            name = "natural"
         case .text("gmm", false)?:
             try a.atMost(2)
             if a.positionals.count > 1 {
@@ -36,10 +65,10 @@ extension Session {
             guard FileManager.default.fileExists(atPath: resolved) else {
                 throw failure(a, "cannot read '\(path)': no such file", at: a.positionals[0].range, kind: .input)
             }
-            prior = try attempt(a, at: a.positionals[0].range, kind: .input) { try Priors.load(path: resolved) }
+            prior = try attempt(a, at: a.positionals[0].range, kind: .input) { try PriorCatalog.load(path: resolved) }
             name = "\"\(path)\" (\(prior.name))"
         default:
-            throw a.error(.missingVariant(command: "prior", expected: ["natural", "gmm", "\"FILE.safetensors\""]))
+            throw a.error(.missingVariant(command: "prior", expected: PriorCatalog.names + ["gmm", "\"FILE.safetensors\""]))
         }
         state.prior = prior
         state.priorName = name
