@@ -65,11 +65,11 @@ extension CommandTable {
 
         // prior
         CommandSpec("prior", "prior", "natural|patch|dncnn|composite|unet|gmm|FILE", "set the diffusion prior",
-                    variants: [VariantSpec("natural", "", "the shipped natural-image prior: patch GMM + DnCNN at 0.045 < σ ≤ 0.2"),
-                               VariantSpec("patch", "", "the patch GMM alone (EPLL-style, fastest)"),
+                    variants: [VariantSpec("natural", "", "the shipped natural-image prior (the patch GMM)"),
+                               VariantSpec("patch", "", "the patch GMM (EPLL-style), by its own name"),
                                VariantSpec("dncnn", "", "scico's pretrained DnCNN family (small noise only)",
                                            [OptionSpec("depth", .integer, "17", "6 or 17 layers")]),
-                               VariantSpec("composite", "", "patch GMM with DnCNN inside a noise band",
+                               VariantSpec("composite", "", "patch GMM with DnCNN inside a noise band (+0.1 dB, 5-17x slower)",
                                            [OptionSpec("depth", .integer, "17", "6 or 17 layers"),
                                             OptionSpec("switch", .number, "0.2", "DnCNN up to this σ ([0,1] units)"),
                                             OptionSpec("lower", .number, "0.045", "and above this σ")]),
