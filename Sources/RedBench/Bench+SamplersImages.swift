@@ -26,7 +26,7 @@ func benchImageRestoration(quick: Bool) throws {
     let images = quick ? ["astronaut-64"] : ["astronaut-64", "coffee-64"]
     let sigmaPixel = 0.01, sigmaY = 2 * sigmaPixel
     let steps = quick ? 50 : 100
-    print("\nimage restoration, prior \(prior.name), demo images \(images.joined(separator: ", ")) (64x64 RGB), sigma_y = \(sigmaPixel) on [0,1] for every task")
+    print("\nimage restoration, prior \(prior.name) (Priors.natural), demo images \(images.joined(separator: ", ")) (64x64 RGB), sigma_y = \(sigmaPixel) on [0,1] for every task")
     print("RED-diff/DPS \(steps) steps, PiGDM \(steps / 2), DDRM 20; DPS zeta as upstream per task; PSNR dB / SSIM averaged over the images")
     print("task           method                        PSNR    SSIM   seconds")
     for task in RestorationTask.allCases {
