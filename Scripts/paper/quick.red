@@ -1,0 +1,21 @@
+# Settings of the quick variant (a few minutes per experiment on 2 shared cores):
+# 64x64 demo crops, few steps. Loaded before each experiment script by Scripts/paper/run.
+set progress=off
+let out = "out/paper/quick"
+let sfx = "-64"                       # Stdlib/images/NAME-64.png
+let images = [coffee, camera]
+let steps = 50                        # RED-diff steps in the ablations
+let lr = 0.5                          # RED-diff defaults of the paper's recommended runs
+let lambda = 0.25
+let red_steps = 100                   # sampler comparison: steps per method
+let dps_steps = 100
+let pigdm_steps = 50
+let ddrm_steps = 20
+let sampler_images = [coffee]
+let gmm_seeds = [1, 2, 3]             # exact-posterior problems (one measurement each)
+let gmm_n = 200
+let gmm_steps = 200
+let cost_sizes = [32, 64, 128]
+let cost_size = 64                    # image side of the steps sweep
+let cost_steps = [5, 10, 20]
+let cost_points = 10                  # steps per timing at each size
