@@ -5,6 +5,7 @@ let out = "out/paper/full"
 let sfx = ""
 let images = [astronaut, camera, chelsea, coffee]
 let steps = 200
+let nsol = 4
 let lr = 0.5
 let lambda = 0.25
 let red_steps = 1000

@@ -13,10 +13,11 @@ for s in $gmm_seeds {
   sample posterior n=$gmm_n as floor
   sample prior n=$gmm_n as ceiling
   solve reddiff n=$gmm_n steps=$gmm_steps lr=0.1 as reddiff
+  solve reddiff n=$gmm_n steps=$gmm_steps lr=0.5 as reddiff_lr05
   solve dps n=$gmm_n steps=$gmm_steps as dps
   solve pigdm n=$gmm_n steps=$gmm_steps as pigdm
   solve ddrm n=$gmm_n steps=20 as ddrm
-  for m in [floor, ceiling, reddiff, dps, pigdm, ddrm] {
+  for m in [floor, ceiling, reddiff, reddiff_lr05, dps, pigdm, ddrm] {
     compare $m exact to "$d/compare_${s}_$m.csv"
     save $m "$d/samples_${s}_$m.safetensors"
   }

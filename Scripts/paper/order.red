@@ -4,17 +4,20 @@ prior natural
 def orders tag="" {
   solve pinv as pinv
   for o in [desc, asc, random] {
-    solve reddiff steps=$steps lr=$lr lambda=$lambda order=$o as $o
+    solve reddiff n=$nsol init=$init steps=$steps lr=$lr lambda=$lambda order=$o as $o
     save trace "$d/trace_${tag}_$o.csv"
   }
   metrics to "$d/metrics_${tag}.csv"
 }
 for im in $images {
   load "Stdlib/images/${im}${sfx}.png"
+  let init = pinv
   inpaint_box
   orders tag="${im}_inpaint"
+  let init = pinv
   sr4
   orders tag="${im}_sr4"
+  let init = zero                # the exact A⁺y of a noisy blur is ~4.5 dB: start RED-diff from zero
   deblur_gauss
   orders tag="${im}_deblur"
 }

@@ -74,7 +74,7 @@ def gnuplot(script):
 
 
 def term(path, w=900, h=330):
-    return f"set terminal pngcairo size {w},{h} font ',9' noenhanced\nset output '{path}'\nset datafile separator ','\nset key outside right\n"
+    return f"set terminal pngcairo size {w},{h} font ',9' noenhanced\nset output '{path}'\nset datafile separator ','\nset key inside top right font ',8'\n"
 
 
 def tags(d, prefix="metrics_"):
@@ -103,7 +103,8 @@ def per_setting(d, names, title, key):
     for j, t in enumerate(tasks):
         col = [(r[1 + 2 * j], r[0]) for r in rows[1:]]
         best.append(f"{TASKS[t]}: **{max(col)[1]}**")
-    note = f"Mean over {len(images)} image(s) ({', '.join(images)}). Best PSNR per task: " + ", ".join(best) + "."
+    nsol = int(settings(os.path.dirname(d)).get("nsol", 1))
+    note = f"Mean over {len(images)} image(s) ({', '.join(images)}) × {nsol} seed(s) each. Best PSNR per task: " + ", ".join(best) + "."
     return write_table(os.path.join(d, "table"), header, rows, title, note), images, tasks
 
 
@@ -140,7 +141,7 @@ def sweeps(out):
         data = {}
         for t in tasks:
             ms = [read_metrics(f"{d}/metrics_{im}_{t}_{p}.csv") for im in images]
-            values = [n[len(p) + 1:] for n in ms[0]]
+            values = [n[len(p) + 1:] for n in ms[0] if n.startswith(p + "_")]
             data[t] = [(mean([num(m[f"{p}_{v}"]["psnr"]) for m in ms]), mean([num(m[f"{p}_{v}"]["ssim"]) for m in ms])) for v in values]
         for i, v in enumerate(values or []):
             rows.append([v] + [x for t in tasks for x in data[t][i]])
@@ -222,8 +223,8 @@ def mode_of(v):
 def modes(out):
     d = os.path.join(out, "modes")
     seeds = sorted({int(re.match(r"compare_(\d+)_", os.path.basename(p)).group(1)) for p in glob.glob(f"{d}/compare_*.csv")})
-    methods = ["floor", "ceiling", "reddiff", "dps", "pigdm", "ddrm"]
-    labels = {"floor": "exact posterior again (floor)", "ceiling": "prior draws (ceiling)"}
+    methods = ["floor", "ceiling", "reddiff", "reddiff_lr05", "dps", "pigdm", "ddrm"]
+    labels = {"floor": "exact posterior again (floor)", "ceiling": "prior draws (ceiling)", "reddiff": "reddiff (lr 0.1)", "reddiff_lr05": "reddiff (lr 0.5)"}
     rows = []
     for m in methods:
         sw, spread, nmodes, exact_modes = [], [], [], []
@@ -264,7 +265,7 @@ def modes(out):
         with open(f"{d}/proj_{s0}_{m}.csv", "w") as f:
             f.writelines(f"{x[0]},{x[1]}\n" for x in xs)
     xt = read_safetensors(f"{d}/x_{s0}.safetensors")[0]
-    g = term(f"{d}/modes_projection.png", 1000, 290) + "set multiplot layout 1,4\nset key top left font ',7'\nset xlabel 'x_1'\nset ylabel 'x_2'\nset xrange [-24:24]\nset yrange [-24:24]\nset size ratio -1\n"
+    g = term(f"{d}/modes_projection.png", 1250, 340) + "set multiplot layout 1,5\nset key inside bottom left font ',7'\nset xlabel 'x_1'\nset ylabel 'x_2'\nset xrange [-24:24]\nset yrange [-24:24]\nset xtics 8\nset ytics 8\nset size square\n"
     for m in methods[2:]:
         g += (f"set title '{m} vs exact posterior'\nplot '{d}/proj_{s0}_exact.csv' using 1:2 with points pt 7 ps 0.2 lc rgb '#b0b0b0' title 'exact', "
               f"'{d}/proj_{s0}_{m}.csv' using 1:2 with points pt 7 ps 0.35 lc rgb '#d62728' title '{m}', "

@@ -5,7 +5,7 @@ let d = "$out/samplers"
 prior natural
 def linear_all tag="" {
   solve pinv as pinv
-  solve reddiff steps=$red_steps lr=$lr lambda=$lambda as reddiff
+  solve reddiff init=$init steps=$red_steps lr=$lr lambda=$lambda as reddiff
   solve dps steps=$dps_steps as dps
   solve pigdm steps=$pigdm_steps as pigdm
   solve ddrm steps=$ddrm_steps as ddrm
@@ -14,7 +14,7 @@ def linear_all tag="" {
 }
 def nonlinear_all tag="" {
   solve pinv as pinv
-  solve reddiff steps=$red_steps lr=$lr lambda=$lambda as reddiff
+  solve reddiff init=$init steps=$red_steps lr=$lr lambda=$lambda as reddiff
   solve dps steps=$dps_steps as dps
   solve pigdm steps=$pigdm_steps as pigdm
   metrics to "$d/metrics_${tag}.csv"
@@ -22,21 +22,27 @@ def nonlinear_all tag="" {
 }
 for im in $sampler_images {
   load "Stdlib/images/${im}${sfx}.png"
+  let init = pinv
   inpaint_box
   linear_all tag="${im}_inpaint"
   load "Stdlib/images/${im}${sfx}.png"
+  let init = pinv
   inpaint_random
   linear_all tag="${im}_random70"
   load "Stdlib/images/${im}${sfx}.png"
+  let init = pinv
   sr4
   linear_all tag="${im}_sr4"
   load "Stdlib/images/${im}${sfx}.png"
+  let init = zero                # the exact A⁺y of a noisy blur is ~4.5 dB: start RED-diff from zero
   deblur_gauss
   linear_all tag="${im}_deblur"
   load "Stdlib/images/${im}${sfx}.png"
+  let init = pinv
   colorization
   linear_all tag="${im}_color"
   load "Stdlib/images/${im}${sfx}.png"
+  let init = pinv
   hdr_task
   nonlinear_all tag="${im}_hdr"
 }

@@ -6,18 +6,21 @@ prior natural
 def ablate tag="" {
   solve pinv as pinv
   for w in [snr, sqrt, square, log, trunc, const] {
-    solve reddiff steps=$steps lr=$lr lambda=$lambda weight=$w as $w
+    solve reddiff n=$nsol init=$init steps=$steps lr=$lr lambda=$lambda weight=$w as $w
     save trace "$d/trace_${tag}_$w.csv"
   }
   metrics to "$d/metrics_${tag}.csv"
 }
 for im in $images {
   load "Stdlib/images/${im}${sfx}.png"
+  let init = pinv
   inpaint_box
   ablate tag="${im}_inpaint"
   save grid "$d/grid_${im}_inpaint.png"
+  let init = pinv
   sr4
   ablate tag="${im}_sr4"
+  let init = zero                # the exact A⁺y of a noisy blur is ~4.5 dB: start RED-diff from zero
   deblur_gauss
   ablate tag="${im}_deblur"
 }

@@ -1,0 +1,22 @@
+# Settings of the smoke variant: every experiment end to end in seconds (2-4 steps, 32x32 and
+# 64x64), to check that the scripts, the runner and the post-processing work. Numbers are meaningless.
+set progress=off
+let out = "out/paper/smoke"
+let sfx = "-64"
+let images = [camera]
+let steps = 3
+let nsol = 2
+let lr = 0.5
+let lambda = 0.25
+let red_steps = 3
+let dps_steps = 3
+let pigdm_steps = 3
+let ddrm_steps = 3
+let sampler_images = [camera]
+let gmm_seeds = [1]
+let gmm_n = 20
+let gmm_steps = 20
+let cost_sizes = [32, 64]
+let cost_size = 32
+let cost_steps = [2, 4]
+let cost_points = 2
