@@ -70,13 +70,9 @@ extension Session {
         do {
             solution = try Sampler.solve(problem, method: method, n: n, using: &rng, control: control)
             bar.finish()
-        } catch let SamplerError.diverged(step, reason, lastFinite) {
+        } catch let SamplerError.diverged(step, reason, _) {
             bar.finish()
-            if let lastFinite, cancellation.isCancelled == false {
-                store(lastFinite, name: name, n: n, a: a, origin: "\(sourceText(a)) (diverged at step \(step))", seconds: nil, isImage: problem.isImage)
-                status("note: kept the last finite iterate as '\(name)'")
-            }
-            throw failure(a, "the solve diverged at step \(step): \(reason)")
+            throw failure(a, "the solve diverged at step \(step): \(reason); nothing was kept (try a smaller lr or fewer steps)")
         } catch {
             bar.finish()
             throw failure(a, "\(error)")
