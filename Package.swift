@@ -37,6 +37,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "red-train", dependencies: ["TensorCore", "Diffusion"], path: "Sources/RedTrain", swiftSettings: numeric),
+        .executableTarget(name: "red-train-unet", dependencies: ["TensorCore", "Networks"], path: "Sources/RedTrainUNet", swiftSettings: numeric),
         .executableTarget(name: "red-bench", dependencies: ["TensorCore", "Degradations", "Diffusion", "Denoisers", "Samplers", "Networks", "COpenBLAS"],
                           path: "Sources/RedBench", swiftSettings: numeric),
 

@@ -15,6 +15,8 @@ let areas: [(name: String, run: (Bool) -> Void)] = [
     ("composite", benchComposite),
     ("priors", benchPriors),
     ("samplers", benchSamplers),
+    ("efficiency", benchEfficiency),
+    ("neural", benchNeuralPrior),
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())

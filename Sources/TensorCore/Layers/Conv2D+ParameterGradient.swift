@@ -1,0 +1,57 @@
+extension Conv2D {
+    /// The gradients of ⟨dy, conv(x)⟩ with respect to the weight and the bias:
+    /// dW = Σ_items dy · im2col(x)ᵀ (`[Cout, Cin, kh, kw]`), db = Σ_items,positions dy (`[Cout]`).
+    ///
+    /// Large images run in bands of output rows (bounded scratch, as the forward pass).
+    /// - Precondition: `x` is `[N, Cin, H, W]` and `dy` the matching `[N, Cout, Ho, Wo]`.
+    public func parameterGradients(_ x: Tensor, _ dy: Tensor) -> (weight: Tensor, bias: Tensor) {
+        precondition(x.rank == 4 && x.shape[1] == inChannels, "Conv2D.parameterGradients input \(x.shape)")
+        let n = x.shape[0], h = x.shape[2], w = x.shape[3]
+        let (oh, ow) = outputSize(height: h, width: w)
+        precondition(dy.shape == [n, outChannels, oh, ow], "Conv2D.parameterGradients cotangent \(dy.shape), expected \([n, outChannels, oh, ow])")
+        let cout = outChannels, kdim = inChannels * kernelHeight * kernelWidth, hw = oh * ow
+        var dw = [Float](repeating: 0, count: cout * kdim)
+        var db = [Float](repeating: 0, count: cout)
+        dy.withUnsafeBufferPointer { gp in
+            for i in 0..<n {
+                for c in 0..<cout {
+                    let row = gp.baseAddress! + (i * cout + c) * hw
+                    var s: Float = 0
+                    for p in 0..<hw { s += row[p] }
+                    db[c] += s
+                }
+            }
+        }
+        dw.withUnsafeMutableBufferPointer { o in
+            x.withUnsafeBufferPointer { xp in
+                dy.withUnsafeBufferPointer { gp in
+                    let po = o.baseAddress!, px = xp.baseAddress!, pg = gp.baseAddress!
+                    if kernelHeight == 1 && kernelWidth == 1 && stride == 1 && padding == 0 {
+                        for i in 0..<n {
+                            BLAS.sgemm(transB: true, m: cout, n: kdim, k: hw, a: pg + i * cout * hw, lda: hw,
+                                       b: px + i * kdim * hw, ldb: hw, beta: 1, c: po, ldc: kdim)
+                        }
+                        return
+                    }
+                    let geo = Im2ColGeometry(c: inChannels, h: h, w: w, kh: kernelHeight, kw: kernelWidth,
+                                             stride: stride, pad: padding, oh: oh, ow: ow)
+                    let band = Swift.max(1, Swift.min(oh, Self.columnBudget / (kdim * ow)))
+                    var col = [Float](repeating: 0, count: kdim * band * ow)
+                    col.withUnsafeMutableBufferPointer { cp in
+                        for i in 0..<n {
+                            var r0 = 0
+                            while r0 < oh {
+                                let r1 = Swift.min(oh, r0 + band), cols = (r1 - r0) * ow
+                                geo.fillColumns(px + i * geo.c * h * w, rows: r0..<r1, into: cp.baseAddress!, ld: cols)
+                                BLAS.sgemm(transB: true, m: cout, n: kdim, k: cols, a: pg + i * cout * hw + r0 * ow, lda: hw,
+                                           b: cp.baseAddress!, ldb: cols, beta: 1, c: po, ldc: kdim)
+                                r0 = r1
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return (Tensor(shape: weight.shape, scalars: dw), Tensor(shape: [cout], scalars: db))
+    }
+}
