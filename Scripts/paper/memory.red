@@ -1,7 +1,7 @@
 # Peak memory of one sampler (run by Scripts/paper/run in a process of its own under
 # /usr/bin/time, after a line `let method = NAME`; method pinv measures the session alone).
 prior natural
-load "Stdlib/images/coffee.png" size=$cost_size
+load "Stdlib/images/coffee.png" size=$mem_size
 sr4
 measure
 solve $method steps=$cost_points

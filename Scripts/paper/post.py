@@ -110,7 +110,7 @@ def per_setting(d, names, title, key):
 
 def curves(d, im, tasks, names, col, ylabel, path, logy=False):
     """One panel per task: column `col` of trace_IM_TASK_NAME.csv against the step, one line per name."""
-    s = term(path) + f"set multiplot layout 1,{len(tasks)}\nset xlabel 'step'\nset ylabel '{ylabel}'\nset key top right font ',7'\n"
+    s = term(path) + f"set multiplot layout 1,{len(tasks)}\nset xlabel 'step'\nset ylabel '{ylabel}'\nset key " + ("top" if logy else "bottom") + " right font ',7'\n"
     if logy:
         s += "set logscale y\n"
     for t in tasks:
@@ -148,7 +148,7 @@ def sweeps(out):
         header = [label] + [f"{TASKS[t]} {q}" for t in tasks for q in ("PSNR", "SSIM")]
         best = ", ".join(f"{TASKS[t]}: PSNR best at {label} = **{max((r[1 + 2 * j], r[0]) for r in rows)[1]}**" for j, t in enumerate(tasks))
         text += write_table(f"{d}/table_{p}", header, rows, f"RED-diff PSNR/SSIM against {label}",
-                            f"Mean over {len(images)} image(s) ({', '.join(images)}). {best}.") + "\n"
+                            f"Mean over {len(images)} image(s) ({', '.join(images)}) × {int(settings(out).get('nsol', 1))} seed(s) each{'; λ = 0 is the data term alone' if p == 'lambda' else ''}. {best}.") + "\n"
         # PSNR and SSIM against the setting (categorical axis: the values include 0)
         s = term(f"{d}/sweep_{p}.png") + "set multiplot layout 1,2\nset xlabel '" + label + "'\nset key top right\n"
         s += "set xtics (" + ", ".join(f"'{v}' {i}" for i, v in enumerate(values or [])) + ")\n"
@@ -187,7 +187,8 @@ def samplers(out):
     best = ", ".join(f"{TASKS[t]}: **{max((r[1 + j], r[0].split()[0]) for r in rows if not math.isnan(r[1 + j]))[1]}**" for j, t in enumerate(tasks))
     text = write_table(f"{d}/table", header, rows, "PSNR (dB) per sampler and task; time per step",
                        f"Mean over {len(images)} image(s) ({', '.join(images)}); natural patch prior. Best: {best}. "
-                       "DDRM needs an SVD, so it has no nonlinear (HDR) entry.")
+                       "DDRM needs an SVD, so it has no nonlinear (HDR) entry; ΠGDM diverges on noisy Gaussian deblurring (exact A⁺ of the blur) and is left out there; "
+                       "RED-diff starts from zero on deblurring (the exact A⁺y is ~4.5 dB).")
     rows = []
     for m in methods:
         row = [m]
@@ -278,30 +279,33 @@ def cost(out):
     d = os.path.join(out, "cost")
     cfg = settings(out)
     methods = ["reddiff", "dps", "pigdm", "ddrm"]
-    sizes = sorted(int(os.path.basename(p)[5:-4]) for p in glob.glob(f"{d}/size_*.csv"))
+    sizes = sorted({int(os.path.basename(p).split("_")[1]) for p in glob.glob(f"{d}/size_*_r*.csv")})
+
+    def fastest(prefix, k):
+        """The fastest of the repetitions of one timing."""
+        return min(num(read_metrics(p)[k]["seconds"]) for p in glob.glob(f"{d}/{prefix}_r*.csv"))
+
     pts = cfg.get("cost_points", 1)
     rows = []
     for s in sizes:
-        m = read_metrics(f"{d}/size_{s}.csv")
-        rows.append([f"{s}x{s}"] + [num(m[k]["seconds"]) / pts * 1000 for k in methods])
+        rows.append([f"{s}x{s}"] + [fastest(f"size_{s}", k) / pts * 1000 for k in methods])
     text = write_table(f"{d}/table_size", ["image"] + [f"{k} ms/step" for k in methods], rows,
-                       f"Time per step against image size (4x super-resolution, {int(pts)} steps, natural prior)")
+                       f"Time per step against image size (RGB, 4x super-resolution, {int(pts)} steps, natural prior; faster of 2 runs)")
     with open(f"{d}/size.dat", "w") as f:
         f.writelines(f"{s * s}," + ",".join(str(v) for v in r[1:]) + "\n" for s, r in zip(sizes, rows))
-    steps = sorted(int(os.path.basename(p)[6:-4]) for p in glob.glob(f"{d}/steps_*.csv"))
+    steps = sorted({int(os.path.basename(p).split("_")[1]) for p in glob.glob(f"{d}/steps_*_r*.csv")})
     rows2 = []
     for n in steps:
-        m = read_metrics(f"{d}/steps_{n}.csv")
-        rows2.append([n] + [num(m[k]["seconds"]) for k in methods])
+        rows2.append([n] + [fastest(f"steps_{n}", k) for k in methods])
     side = int(cfg.get("cost_size", 0))
     text += "\n" + write_table(f"{d}/table_steps", ["steps"] + [f"{k} s" for k in methods], rows2,
-                               f"Total time against the number of steps ({side}x{side})")
+                               f"Total time against the number of steps ({side}x{side}; faster of 2 runs)")
     if os.path.exists(f"{d}/memory.tsv"):
         mem = dict(line.split() for line in open(f"{d}/memory.tsv") if line.strip())
         base = float(mem.get("pinv", "nan"))
         rows3 = [[k, float(mem[k]) / 1024, (float(mem[k]) - base) / 1024] for k in methods if k in mem]
         text += "\n" + write_table(f"{d}/table_memory", ["method", "peak RSS (MiB)", "above the session alone (MiB)"], rows3,
-                                   f"Peak resident memory of one solve ({side}x{side}, {int(pts)} steps; /usr/bin/time)")
+                                   f"Peak resident memory of one solve ({int(cfg.get('mem_size', side))}x{int(cfg.get('mem_size', side))} RGB 4x SR, {int(pts)} steps; /usr/bin/time, one process each; the session alone = pinv)")
     g = term(f"{d}/cost.png") + "set multiplot layout 1,2\nset logscale xy\nset xlabel 'pixels'\nset ylabel 'ms per step'\nset key top left\n"
     g += "set title 'time per step vs image size'\nplot " + ", ".join(f"'{d}/size.dat' using 1:{i + 2} with linespoints lw 2 title '{k}'" for i, k in enumerate(methods)) + "\n"
     g += f"set title 'total time vs steps ({side}x{side})'\nset xlabel 'steps'\nset ylabel 'seconds'\nplot " + ", ".join(

@@ -3,14 +3,14 @@ let d = "$out/sweeps"
 prior natural
 def lambdas tag="" {
   for l in [0, 0.05, 0.1, 0.25, 0.5, 1, 2, 4] {
-    solve reddiff init=$init steps=$steps lr=$lr lambda=$l as lambda_$l
+    solve reddiff n=$nsol init=$init steps=$steps lr=$lr lambda=$l as lambda_$l
     save trace "$d/trace_${tag}_lambda_$l.csv"
   }
   metrics to "$d/metrics_${tag}_lambda.csv"
 }
 def lrs tag="" {
   for r in [0.01, 0.05, 0.1, 0.25, 0.5, 1] {
-    solve reddiff init=$init steps=$steps lr=$r lambda=$lambda as lr_$r
+    solve reddiff n=$nsol init=$init steps=$steps lr=$r lambda=$lambda as lr_$r
     save trace "$d/trace_${tag}_lr_$r.csv"
   }
   metrics to "$d/metrics_${tag}_lr.csv"
