@@ -1,13 +1,14 @@
-# red demo: 4x super-resolution of a photo with RED-diff on the shipped natural-image prior.
+# red demo: inpaint a photo with 70% of its pixels missing, with RED-diff on the shipped
+# patch prior (Stdlib/priors/natural.safetensors), against the pseudo-inverse baseline.
 # Run from the repository root:  .build/release/red Scripts/demo.red
-# Writes demo-grid.png (x, y, results side by side) and demo-loss.png (RED-diff loss curves).
+# Writes demo-grid.png (x, y, results side by side, labelled) and demo-loss.png (RED-diff curves).
 
 load "Stdlib/images/coffee.png" size=128     # the ground truth x, 128x128
-sr4                                          # A := 4x4 block average, noise 0.05 (Stdlib/tasks.red)
-measure                                      # y := A(x) + noise
-prior natural
+inpaint_random p=0.7 sigma=0.01              # A := hide 70% of the pixels; noise 0.01 (Stdlib/tasks.red)
+measure                                      # y := A(x) + noise, seeded (red --seed N)
+prior patch
 
-solve pinv as pinv                           # the baseline A⁺y
+solve pinv as pinv                           # the baseline A⁺y: the observed pixels, holes black
 solve reddiff steps=300 lr=0.5 lambda=0.25 as reddiff
 metrics
 save grid "demo-grid.png"

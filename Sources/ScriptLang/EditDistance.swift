@@ -27,7 +27,11 @@ public enum EditDistance {
         for c in candidates where c != word {
             let d = distance(word, c)
             guard d <= limit else { continue }
-            if let b = best, d > b.1 || (d == b.1 && c > b.0) { continue }
+            // ties: a candidate that extends the word ("sqr" → "sqrt"), then alphabetical
+            if let b = best {
+                let key = (d, c.hasPrefix(word) ? 0 : 1, c), old = (b.1, b.0.hasPrefix(word) ? 0 : 1, b.0)
+                if key >= old { continue }
+            }
             best = (c, d)
         }
         if best == nil {
