@@ -31,7 +31,7 @@ public enum Blur {
         try checkSize(n, h: h, w: w)
         let k = gaussianKernel(sigma: sigma, size: n)
         return try SeparableOperator(name: "blur gaussian sigma=\(sigma) size=\(n)", channels: c,
-                                     rows: .convolution(k, length: h), cols: .convolution(k, length: w))
+                                     rows: .convolution(k, length: h), cols: .convolution(k, length: w), stableCutoff: 3e-2)
     }
 
     /// Uniform (box) blur on a `size × size` kernel of equal weights `1/size²`.
@@ -40,7 +40,7 @@ public enum Blur {
         try checkSize(size, h: h, w: w)
         let k = [Float](repeating: 1 / Float(size), count: size)
         return try SeparableOperator(name: "blur uniform size=\(size)", channels: c,
-                                     rows: .convolution(k, length: h), cols: .convolution(k, length: w))
+                                     rows: .convolution(k, length: h), cols: .convolution(k, length: w), stableCutoff: 3e-2)
     }
 
     static func oddAtMost(_ n: Int) -> Int { n % 2 == 1 ? n : Swift.max(1, n - 1) }

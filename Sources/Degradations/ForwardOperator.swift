@@ -24,10 +24,16 @@ public protocol ForwardOperator: Sendable {
     /// The operator as an `SVDOperator` when it has an exact matrix-free SVD (DDRM needs it);
     /// nil otherwise. `SVDOperator`s return themselves.
     var svd: (any SVDOperator)? { get }
+    /// The inverse iterative samplers start from and guide with (RED-diff's μ₀, the x_T of DPS
+    /// and ΠGDM, ΠGDM's A⁺): `pseudoInverse` for every operator except blurs, where singular values
+    /// below 3·10⁻² are dropped as upstream does (DDRM/RED-diff `H_pinv`, `ZERO = 3e-2`), so
+    /// measurement noise is not amplified by 10⁵. `solve pinv` keeps the exact A⁺.
+    func stablePseudoInverse(_ y: Tensor) -> Tensor
 }
 
 extension ForwardOperator {
     public var svd: (any SVDOperator)? { nil }
+    public func stablePseudoInverse(_ y: Tensor) -> Tensor { pseudoInverse(y) }
 }
 
 extension SVDOperator {

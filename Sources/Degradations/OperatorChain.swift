@@ -97,6 +97,11 @@ public struct OperatorChain: ForwardOperator {
         return g
     }
 
+    public func stablePseudoInverse(_ y: Tensor) -> Tensor {
+        if let s = exactSVD { return s.stablePseudoInverse(y) }
+        return pseudoInverse(y)
+    }
+
     public func pseudoInverse(_ y: Tensor) -> Tensor {
         if let s = exactSVD { return s.pseudoInverse(y) }
         if isLinear {

@@ -20,13 +20,16 @@ public struct SeparableOperator: SVDOperator {
     public let singularValues: Tensor
     /// Singular values below `cutoff · σ_max` are treated as zero by `pseudoInverse`.
     public let cutoff: Float
+    /// The cutoff of `stablePseudoInverse` (at least `cutoff`).
+    public let stableCutoff: Float
     public var inputShape: [Int] { [channels, rows.inCount, cols.inCount] }
     public var outputShape: [Int] { [channels, rows.outCount, cols.outCount] }
 
     /// An operator applying `rows` along H and `cols` along W of each of `channels` planes.
     /// - Throws: `OperatorError.numerical` when a 1-D SVD fails.
-    public init(name: String, channels: Int, rows: AxisMap, cols: AxisMap, cutoff: Float = 1e-5) throws {
+    public init(name: String, channels: Int, rows: AxisMap, cols: AxisMap, cutoff: Float = 1e-5, stableCutoff: Float = 0) throws {
         self.name = name
+        self.stableCutoff = Swift.max(cutoff, stableCutoff)
         self.channels = channels
         self.rows = rows
         self.cols = cols
@@ -105,7 +108,14 @@ public struct SeparableOperator: SVDOperator {
     }
 
     /// The Moore–Penrose pseudo-inverse `V Σ⁺ Uᵀ y` (σ below `cutoff·σ_max` treated as zero).
-    public func pseudoInverse(_ y: Tensor) -> Tensor {
+    public func pseudoInverse(_ y: Tensor) -> Tensor { pseudoInverse(y, cutoff: cutoff) }
+
+    /// The pseudo-inverse with singular values below `stableCutoff · σ_max` dropped (blurs:
+    /// 3·10⁻², as upstream; resampling operators keep the exact A⁺).
+    public func stablePseudoInverse(_ y: Tensor) -> Tensor { pseudoInverse(y, cutoff: stableCutoff) }
+
+    /// V Σ⁺ Uᵀ y with singular values below `cutoff · σ_max` treated as zero.
+    func pseudoInverse(_ y: Tensor, cutoff: Float) -> Tensor {
         let c = channels, oh = rows.outCount, ow = cols.outCount, h = rows.inCount, w = cols.inCount
         let kh = sh.count, kw = sw.count
         let uty = Self.sandwich(y, uh, transposeL: true, uw, transposeR: true)   // [C, oh, ow]
@@ -122,6 +132,7 @@ public struct SeparableOperator: SVDOperator {
     public func composed(after inner: SeparableOperator, name: String) throws -> SeparableOperator {
         precondition(inner.outputShape == inputShape)
         return try SeparableOperator(name: name, channels: channels, rows: rows.composed(after: inner.rows),
-                                     cols: cols.composed(after: inner.cols), cutoff: Swift.max(cutoff, inner.cutoff))
+                                     cols: cols.composed(after: inner.cols), cutoff: Swift.max(cutoff, inner.cutoff),
+                                     stableCutoff: Swift.max(stableCutoff, inner.stableCutoff))
     }
 }

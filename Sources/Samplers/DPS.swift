@@ -56,7 +56,7 @@ enum DPS {
     /// x_T = √ᾱ_T A⁺y + σ_T z (the upstream initialisation of DPS and ΠGDM).
     static func initialNoisy(_ problem: InverseProblem, t: Int, n: Int, noise: inout any NoiseSource) -> Tensor {
         let s = problem.prior.schedule
-        let start = problem.replicated(problem.op.pseudoInverse(problem.y), n)
+        let start = problem.replicated(problem.op.stablePseudoInverse(problem.y), n)
         return Tensor.linearCombination(Float(s.alpha(t)), start, Float(s.sigma(t)), noise.batch(n, problem.itemShape))
     }
 }

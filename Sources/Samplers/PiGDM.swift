@@ -17,7 +17,7 @@ enum PiGDM {
         let pairs = descendingPairs(schedule, steps: options.steps)
         var driver = StepDriver(problem: problem, control: control, total: pairs.count, method: "pigdm")
         var x = DPS.initialNoisy(problem, t: pairs[0].t, n: n, noise: &noise)
-        let pinvY = problem.op.pseudoInverse(problem.y)
+        let pinvY = problem.op.stablePseudoInverse(problem.y)
         for (k, (t, s)) in pairs.enumerated() {
             if driver.isCancelled() { break }
             let epsHat = problem.prior.epsilon(x, t: t, using: &priorRng)
@@ -27,7 +27,7 @@ enum PiGDM {
                 let ax = problem.op.apply(x0.item(i))
                 let r = problem.y - ax
                 loss += r.squaredNorm() / Double(Swift.max(r.count, 1)) / 2
-                cot.append(pinvY - problem.op.pseudoInverse(ax))
+                cot.append(pinvY - problem.op.stablePseudoInverse(ax))
             }
             let (_, g) = problem.prior.x0WithVJP(x, t: t, cotangent: Tensor.stacked(cot), using: &priorRng)
             let step = DDIMStep(schedule: schedule, t: t, s: s, eta: options.eta)

@@ -39,7 +39,7 @@ enum REDDiff {
 
         var mu: Tensor
         switch options.initialization {
-        case .pinv: mu = problem.replicated(problem.op.pseudoInverse(problem.y), n)
+        case .pinv: mu = problem.replicated(problem.op.stablePseudoInverse(problem.y), n)
         case .zero: mu = Tensor.zeros(batchShape)
         case .noise: mu = Tensor.stacked((0..<n).map { noise.next(item: $0, shape: itemShape) })
         }
