@@ -61,3 +61,24 @@ struct SessionTests {
         #expect(lines() == ["a"])
     }
 }
+
+struct ReproducibilityTests {
+    /// `save session` writes a script that rebuilds the same state bit for bit.
+    @Test func savedSessionReproducesTheState() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("red-session-\(getpid()).red").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let a = Session(seed: 11, output: { _ in }, status: { _ in })
+        for line in ["prior gmm grid dim=4", "sample prior", "sense rows=2", "noise 0.3", "print $oops", "measure",
+                     "solve reddiff n=3 steps=20 lr=0.1 as r", "save session \"\(path)\""] {
+            _ = a.run(line, name: "<prompt>")
+        }
+        let b = Session(output: { _ in }, status: { _ in })
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(b.run(text, name: path) == .success)
+        #expect(a.state.x?.tensor == b.state.x?.tensor)
+        #expect(a.state.y?.tensor == b.state.y?.tensor)
+        #expect(a.state.values["r"]?.tensor == b.state.values["r"]?.tensor)
+        #expect(a.state.values["r"] != nil)
+        #expect(!text.contains("oops"))
+    }
+}
