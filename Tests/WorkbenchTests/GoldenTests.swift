@@ -5,8 +5,8 @@ import Testing
 
 /// Golden scripts: `Golden/*.red` with inline expectations:
 /// `#> text` (a line of standard output, in order), `#! LINE:COL: message` (an error),
-/// `#= STATUS` (the exit status, 0 when absent). Scripts run in a temporary folder with the
-/// standard library loaded, like `red FILE`.
+/// `#= STATUS` (the exit status, 0 when absent). Scripts run with the standard library loaded,
+/// like `red FILE`, and must not write files.
 struct GoldenTests {
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -53,14 +53,7 @@ struct GoldenTests {
     @Test(.serialized, arguments: scripts) func golden(_ script: String) throws {
         let text = try String(contentsOf: GoldenTests.folder.appendingPathComponent(script), encoding: .utf8)
         let expected = GoldenTests.expectations(text)
-        let cwd = FileManager.default.currentDirectoryPath
-        let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("red-golden-\(getpid())-\(script)")
-        try FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true)
-        FileManager.default.changeCurrentDirectoryPath(tmp.path)
-        defer {
-            FileManager.default.changeCurrentDirectoryPath(cwd)
-            try? FileManager.default.removeItem(at: tmp)
-        }
+        // golden scripts write no files and reach Stdlib/ through the session, so they run in place
         let got = GoldenTests.run(script, text: text)
         #expect(got.output == expected.output, "\(script): standard output")
         #expect(got.errors == expected.errors, "\(script): errors")
