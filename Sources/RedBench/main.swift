@@ -11,6 +11,7 @@ let areas: [(name: String, run: (Bool) -> Void)] = [
     ("operators", benchOperators),
     ("networks", benchNetworks),
     ("denoisers", benchDenoisers),
+    ("restoration", { quick in do { try benchImageRestoration(quick: quick) } catch { print("restoration: \(error)") } }),
     ("denoiser-priors", benchDenoiserPriors),
     ("composite", benchComposite),
     ("priors", benchPriors),
