@@ -98,6 +98,14 @@ extension CommandTable {
                     options: [OptionSpec("to", .path, "", "also write the comparison as CSV")], examples: ["compare red exact", "compare red exact to \"c.csv\""]),
 
         // output
+        CommandSpec("train", "prior", "patch FOLDER", "train a patch-GMM natural-image prior by EM on a folder of PNG/PPM images; it becomes the prior",
+                    options: [OptionSpec("to", .path, "", "the prior file to write (required)"),
+                              OptionSpec("components", .integer, "48", "luminance mixture components"),
+                              OptionSpec("chroma", .integer, "16", "chroma mixture components (0: gray only)"),
+                              OptionSpec("iterations", .integer, "30", "EM iterations per mixture"),
+                              OptionSpec("patches", .integer, "200000", "random 8x8 patches per mixture"),
+                              OptionSpec("size", .integer, "768", "longest image side after area resize")],
+                    examples: ["train patch \"photos\" to \"my-prior.safetensors\" iterations=10"]),
         CommandSpec("metrics", "output", "", "PSNR and SSIM against x, measurement residual, time, for every result",
                     options: [OptionSpec("to", .path, "", "also write the table as CSV")], examples: ["metrics", "metrics to \"m.csv\""]),
         CommandSpec("plot", "output", "loss|psnr|ssim …", "plot curves of the last solve with gnuplot (terminal plot without `to`)",

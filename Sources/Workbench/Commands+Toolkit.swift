@@ -24,6 +24,7 @@ extension Session {
         case "plot": try cmdPlot(a)
         case "save": try cmdSave(a)
         case "view": try cmdView(a)
+        case "train": try cmdTrain(a)
         default: throw a.error(.unknownCommand(a.command, suggestion: nil))
         }
     }
