@@ -1,5 +1,8 @@
+@preconcurrency import Glibc
 import Foundation
 import TensorCore
+
+setvbuf(stdout, nil, _IOLBF, 0)   // line-buffered, so progress shows in logs
 
 /// `red-bench [--quick] [area…]`: runs the named benchmark areas (all when none is named).
 ///
