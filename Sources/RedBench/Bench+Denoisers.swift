@@ -12,7 +12,7 @@ func benchDenoisers(quick: Bool) {
     let cases: [(model: String, sigma: Float)] = [("6L", 0.06), ("6M", 0.1), ("6H", 0.2), ("6N", 0.1),
                                                   ("17L", 0.06), ("17M", 0.1), ("17H", 0.2), ("17N", 0.1)]
     let used = quick ? cases.filter { $0.model.hasPrefix("6") } : cases
-    Report.section("DnCNN one-shot denoising at each model's noise level, PSNR (dB), 256² demo images; colour: auto (opponent) / RGB")
+    Report.section("DnCNN one-shot denoising at each model's noise level, PSNR (dB), 256² demo images; colour: auto (opponent for L/M/H, RGB for N)" + (ProcessInfo.processInfo.environment["RED_BENCH_COLOR"] == "both" ? " / RGB" : ""))
     print("| model | σ | " + images.joined(separator: " | ") + " | mean |")
     print("|---|---|" + images.map { _ in "---|" }.joined() + "---|")
     var loaded: [String: Tensor] = [:]
@@ -29,7 +29,8 @@ func benchDenoisers(quick: Bool) {
             var rng = SeededGenerator(seed: 42)
             let noisy = x + Random.normal(x.shape, using: &rng) * sigma
             var row: [String] = []
-            let modes: [DnCNNPrior.ColorHandling] = x.shape[0] == 3 && !quick ? [.auto, .perChannel] : [.auto]
+            let both = ProcessInfo.processInfo.environment["RED_BENCH_COLOR"] == "both"
+            let modes: [DnCNNPrior.ColorHandling] = x.shape[0] == 3 && both ? [.auto, .perChannel] : [.auto]
             for color in modes {
                 let (d, _) = DnCNNPrior(networks: [net], color: color).denoise(noisy, sigma: sigma, cotangent: nil)
                 let p = (try? Metrics.psnr(d.clamped(0, 1), x)) ?? .nan
