@@ -15,14 +15,12 @@ extension Session {
             switch word {
             case "dncnn":
                 try a.atMost(1)
-                let depth = try a.integer("depth", default: 17, min: 6, max: 17)
-                guard depth == 6 || depth == 17 else { throw failure(a, "depth=\(depth): the shipped DnCNN networks have depth 6 or 17") }
+                let depth = try dncnnDepth(a)
                 prior = try attempt(a, kind: .input) { try PriorCatalog.dncnn(stdlib: dir, depth: depth) }
                 name = "dncnn depth=\(depth)"
             case "composite":
                 try a.atMost(1)
-                let depth = try a.integer("depth", default: 17, min: 6, max: 17)
-                guard depth == 6 || depth == 17 else { throw failure(a, "depth=\(depth): the shipped DnCNN networks have depth 6 or 17") }
+                let depth = try dncnnDepth(a)
                 let upper = try a.number("switch", default: PriorCatalog.defaultSwitch, min: 0, max: 1)
                 let lower = try a.number("lower", default: PriorCatalog.defaultLower, min: 0, max: upper)
                 prior = try attempt(a, kind: .input) { try PriorCatalog.composite(stdlib: dir, depth: depth, switchSigma: upper, lowerSigma: lower) }
@@ -72,5 +70,12 @@ extension Session {
         }
         state.prior = prior
         state.priorName = name
+    }
+
+    /// The `depth=` option of `prior dncnn|composite`: 6 or 17, the shipped networks.
+    private func dncnnDepth(_ a: Arguments) throws -> Int {
+        let depth = try a.integer("depth", default: 17, min: 6, max: 17)
+        guard depth == 6 || depth == 17 else { throw failure(a, "depth=\(depth): the shipped DnCNN networks have depth 6 or 17") }
+        return depth
     }
 }
