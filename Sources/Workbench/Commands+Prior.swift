@@ -75,7 +75,9 @@ extension Session {
     /// The `depth=` option of `prior dncnn|composite`: 6 or 17, the shipped networks.
     private func dncnnDepth(_ a: Arguments) throws -> Int {
         let depth = try a.integer("depth", default: 17, min: 6, max: 17)
-        guard depth == 6 || depth == 17 else { throw failure(a, "depth=\(depth): the shipped DnCNN networks have depth 6 or 17") }
+        guard depth == 6 || depth == 17 else {
+            throw failure(a, "depth=\(depth): the shipped DnCNN networks have depth 6 or 17", at: a.options["depth"]?.range)
+        }
         return depth
     }
 }
