@@ -83,6 +83,7 @@ func benchExactPosterior(dim: Int, quick: Bool) throws {
         ("reddiff steps=\(steps) lr=0.5 (recommended)", .reddiff(REDDiffOptions(steps: steps, lr: 0.5))),
         ("reddiff steps=\(steps) lr=0.1 (config)", .reddiff(REDDiffOptions(steps: steps, lr: 0.1))),
         ("reddiff steps=\(steps) lr=0.5 obsweight=auto", .reddiff(REDDiffOptions(steps: steps, lr: 0.5, obsWeight: .auto(reference: 0.1)))),
+        ("reddiff steps=\(steps) lr=0.5 init=noise", .reddiff(REDDiffOptions(steps: steps, lr: 0.5, initialization: .noise))),
         ("dps steps=\(steps) zeta=0.5", .dps(DPSOptions(zeta: 0.5, steps: steps))),
         ("pigdm steps=100", .pigdm(PiGDMOptions(steps: 100))),
         ("ddrm steps=20 eta=0.85", .ddrm(DDRMOptions(steps: 20))),
