@@ -23,19 +23,10 @@ extension Conv2D {
                     }
                     let geo = Im2ColGeometry(c: cin, h: height, w: width, kh: kernelHeight, kw: kernelWidth,
                                              stride: stride, pad: padding, oh: oh, ow: ow)
-                    let band = Swift.max(1, Swift.min(oh, Self.columnBudget / (kdim * ow)))
-                    var col = [Float](repeating: 0, count: kdim * band * ow)
-                    col.withUnsafeMutableBufferPointer { cp in
-                        for i in 0..<n {
-                            var r0 = 0
-                            while r0 < oh {
-                                let r1 = Swift.min(oh, r0 + band), cols = (r1 - r0) * ow
-                                BLAS.sgemm(transA: true, m: kdim, n: cols, k: cout, a: pw, lda: kdim,
-                                           b: pg + i * cout * hw + r0 * ow, ldb: hw, beta: 0, c: cp.baseAddress!, ldc: cols)
-                                geo.accumulateColumns(cp.baseAddress!, ld: cols, rows: r0..<r1, into: po + i * cin * height * width)
-                                r0 = r1
-                            }
-                        }
+                    geo.forEachBand(items: n, budget: Self.columnBudget) { i, rows, cols, cp in
+                        BLAS.sgemm(transA: true, m: kdim, n: cols, k: cout, a: pw, lda: kdim,
+                                   b: pg + i * cout * hw + rows.lowerBound * ow, ldb: hw, beta: 0, c: cp, ldc: cols)
+                        geo.accumulateColumns(cp, ld: cols, rows: rows, into: po + i * cin * height * width)
                     }
                 }
             }

@@ -35,19 +35,10 @@ extension Conv2D {
                     }
                     let geo = Im2ColGeometry(c: inChannels, h: h, w: w, kh: kernelHeight, kw: kernelWidth,
                                              stride: stride, pad: padding, oh: oh, ow: ow)
-                    let band = Swift.max(1, Swift.min(oh, Self.columnBudget / (kdim * ow)))
-                    var col = [Float](repeating: 0, count: kdim * band * ow)
-                    col.withUnsafeMutableBufferPointer { cp in
-                        for i in 0..<n {
-                            var r0 = 0
-                            while r0 < oh {
-                                let r1 = Swift.min(oh, r0 + band), cols = (r1 - r0) * ow
-                                geo.fillColumns(px + i * geo.c * h * w, rows: r0..<r1, into: cp.baseAddress!, ld: cols)
-                                BLAS.sgemm(transB: true, m: cout, n: kdim, k: cols, a: pg + i * cout * hw + r0 * ow, lda: hw,
-                                           b: cp.baseAddress!, ldb: cols, beta: 1, c: po, ldc: kdim)
-                                r0 = r1
-                            }
-                        }
+                    geo.forEachBand(items: n, budget: Self.columnBudget) { i, rows, cols, cp in
+                        geo.fillColumns(px + i * geo.c * h * w, rows: rows, into: cp, ld: cols)
+                        BLAS.sgemm(transB: true, m: cout, n: kdim, k: cols, a: pg + i * cout * hw + rows.lowerBound * ow, lda: hw,
+                                   b: cp, ldb: cols, beta: 1, c: po, ldc: kdim)
                     }
                 }
             }

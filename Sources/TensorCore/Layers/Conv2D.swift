@@ -114,16 +114,27 @@ public struct Conv2D: Sendable {
     /// One image at a time, in bands of output rows: columns `[K, rows·Wo]`, GEMM straight into the output.
     private func banded(_ geo: Im2ColGeometry, n: Int, px: UnsafePointer<Float>, pw: UnsafePointer<Float>, po: UnsafeMutablePointer<Float>) {
         let kdim = geo.kdim, hw = geo.oh * geo.ow, cout = outChannels
-        let band = Swift.max(1, Swift.min(geo.oh, Self.columnBudget / (kdim * geo.ow)))
-        var col = [Float](repeating: 0, count: kdim * band * geo.ow)
+        geo.forEachBand(items: n, budget: Self.columnBudget) { i, rows, cols, cp in
+            geo.fillColumns(px + i * geo.c * geo.h * geo.w, rows: rows, into: cp, ld: cols)
+            BLAS.sgemm(m: cout, n: cols, k: kdim, a: pw, lda: kdim, b: cp, ldb: cols,
+                       beta: 1, c: po + i * cout * hw + rows.lowerBound * geo.ow, ldc: hw)
+        }
+    }
+}
+
+extension Im2ColGeometry {
+    /// Visits every item `0..<n` in bands of output rows whose im2col columns (`[kdim, rows·Wo]`)
+    /// fit in `budget` floats: `body(item, rows, columnCount, columnBuffer)`. The one buffer is
+    /// reused for every band (forward, input-gradient and weight-gradient passes share this).
+    func forEachBand(items n: Int, budget: Int, _ body: (Int, Range<Int>, Int, UnsafeMutablePointer<Float>) -> Void) {
+        let band = Swift.max(1, Swift.min(oh, budget / (kdim * ow)))
+        var col = [Float](repeating: 0, count: kdim * band * ow)
         col.withUnsafeMutableBufferPointer { cp in
             for i in 0..<n {
                 var r0 = 0
-                while r0 < geo.oh {
-                    let r1 = Swift.min(geo.oh, r0 + band), cols = (r1 - r0) * geo.ow
-                    geo.fillColumns(px + i * geo.c * geo.h * geo.w, rows: r0..<r1, into: cp.baseAddress!, ld: cols)
-                    BLAS.sgemm(m: cout, n: cols, k: kdim, a: pw, lda: kdim, b: cp.baseAddress!, ldb: cols,
-                               beta: 1, c: po + i * cout * hw + r0 * geo.ow, ldc: hw)
+                while r0 < oh {
+                    let r1 = Swift.min(oh, r0 + band)
+                    body(i, r0..<r1, (r1 - r0) * ow, cp.baseAddress!)
                     r0 = r1
                 }
             }
