@@ -49,6 +49,9 @@ public protocol DiffusionPrior: AnyObject, Sendable {
     /// Floating-point operations of one `epsilon` call on `items` items of `shape` (for
     /// throughput figures); nil when unknown.
     func flops(itemShape: [Int], items: Int) -> Double?
+    /// The spread (standard deviation per coordinate) of the data the prior models, in model
+    /// units. Images in [-1, 1] count as 0.5, the scale the papers' step sizes are tuned for.
+    var dataSpread: Double { get }
 }
 
 extension DiffusionPrior {
@@ -57,4 +60,11 @@ extension DiffusionPrior {
         schedule.x0(fromEpsilon: epsilon(xt, t: t, using: &rng), xt: xt, t: t)
     }
     public func flops(itemShape: [Int], items: Int) -> Double? { nil }
+    public var dataSpread: Double { DiffusionPriorScale.image }
+}
+
+/// Reference scales for `DiffusionPrior.dataSpread`.
+public enum DiffusionPriorScale {
+    /// The per-pixel spread the papers' settings assume: images in [-1, 1].
+    public static let image = 0.5
 }

@@ -62,6 +62,12 @@ func benchExactPosterior(dim: Int, quick: Bool) throws {
     let problem = InverseProblem(prior: prior, op: try MatrixOperator(a), y: y, sigmaY: 0.5, isImage: false)
     let posterior = try prior.posterior(matrix: a, observation: y, noiseSigma: 0.5)
     let n = 200, steps = quick ? 200 : 1000
+    // Adam's lr is a step in data units: the paper's lr (0.1 config, 0.5 recommended) is tuned for
+    // images in [-1, 1] (spread 0.5); `lrscale=data` carries it to this prior's spread.
+    let scale = prior.dataSpread / DiffusionPriorScale.image
+    func scaled(_ lr: Double) -> REDDiffOptions {
+        var o = REDDiffOptions(steps: steps, lr: lr); o.lrScale = .data; return o
+    }
     func sw(_ x: Tensor) throws -> (Double, Double) {
         var rng = SeededGenerator(seed: 7)
         let c = try SlicedWasserstein.compare(x, reference, directions: 100, using: &rng)
@@ -71,6 +77,7 @@ func benchExactPosterior(dim: Int, quick: Bool) throws {
         (0..<x.shape[0]).reduce(0.0) { $0 + Double((problem.op.apply(x.item($1)) - y).norm()) } / Double(x.shape[0])
     }
     print("\nexact posterior, GMM D=\(dim) (25 components, A 2x\(dim), sigma_y 0.5), \(n) samples vs 2000 exact draws, SW1 over 100 directions")
+    print(String(format: "prior spread %.2f per coordinate: lrscale=data multiplies lr by %.1f (images in [-1,1]: spread 0.5)", prior.dataSpread, scale))
     print("method                                     SW1    mean err  mean|y-Ax|   seconds")
     func row(_ label: String, _ x: Tensor, _ seconds: Double) throws {
         let (s, e) = try sw(x)
@@ -84,6 +91,8 @@ func benchExactPosterior(dim: Int, quick: Bool) throws {
         ("reddiff steps=\(steps) lr=0.1 (config)", .reddiff(REDDiffOptions(steps: steps, lr: 0.1))),
         ("reddiff steps=\(steps) lr=0.5 obsweight=auto", .reddiff(REDDiffOptions(steps: steps, lr: 0.5, obsWeight: .auto(reference: 0.1)))),
         ("reddiff steps=\(steps) lr=0.5 init=noise", .reddiff(REDDiffOptions(steps: steps, lr: 0.5, initialization: .noise))),
+        ("reddiff lr=0.1 lrscale=data", .reddiff(scaled(0.1))),
+        ("reddiff lr=0.5 lrscale=data", .reddiff(scaled(0.5))),
         ("dps steps=\(steps) zeta=0.5", .dps(DPSOptions(zeta: 0.5, steps: steps))),
         ("pigdm steps=100", .pigdm(PiGDMOptions(steps: 100))),
         ("ddrm steps=20 eta=0.85", .ddrm(DDRMOptions(steps: 20))),

@@ -4,16 +4,19 @@ import Degradations
 import Diffusion
 import Samplers
 import Denoisers
+import Networks
 
 /// The image prior of the restoration table: the shipped natural-image prior, or with
-/// `RED_BENCH_PRIOR=composite` the patch GMM with the DnCNN-17 family at 0.045 < σ ≤ 0.2.
+/// `RED_BENCH_PRIOR=unet` the shipped U-Net; `RED_BENCH_PRIOR=composite` the patch GMM with the DnCNN-17 family at 0.045 < σ ≤ 0.2.
 func benchImagePrior() throws -> any DiffusionPrior {
     let local = "Stdlib"
     let dir = FileManager.default.fileExists(atPath: local + "/priors/natural.safetensors") ? local
         : URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent(local).path
     let patch = try Priors.natural(stdlib: dir)
-    guard ProcessInfo.processInfo.environment["RED_BENCH_PRIOR"] == "composite" else { return patch }
+    let choice = ProcessInfo.processInfo.environment["RED_BENCH_PRIOR"]
+    if choice == "unet" { return try UNetPrior(contentsOf: "\(dir)/priors/unet.safetensors") }
+    guard choice == "composite" else { return patch }
     let nets = try ["L", "M", "H", "N"].map { try DnCNN(contentsOf: "\(dir)/priors/dncnn/dncnn17\($0).safetensors") }
     return CompositePrior(low: DnCNNPrior(networks: nets, name: "dncnn17"), high: patch, switchSigma: 0.2, lowerSigma: 0.045)
 }

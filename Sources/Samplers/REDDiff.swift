@@ -36,6 +36,7 @@ enum REDDiff {
         var priorRng = base.derived(-2)
         let ts = timesteps(options, schedule: schedule, base: base)
         let v = options.obsWeight.value(sigmaY: problem.sigmaY)
+        let lr = options.effectiveLR(for: problem.prior)
 
         var mu: Tensor
         switch options.initialization {
@@ -69,15 +70,15 @@ enum REDDiff {
             case .adam:
                 let step = k + 1
                 let bc1 = 1 - pow(beta1, Double(step)), bc2 = 1 - pow(beta2, Double(step))
-                let stepSize = Float(options.lr / bc1), invSqrtBc2 = Float(1 / bc2.squareRoot())
+                let stepSize = Float(lr / bc1), invSqrtBc2 = Float(1 / bc2.squareRoot())
                 adamUpdate(&mu, epsHat: epsHat, eps: eps, dataGrad: dataGrad, cw: cw, cv: cv,
                            m1: &m1, m2: &m2, stepSize: stepSize, invSqrtBc2: invSqrtBc2)
             case .sgd:
-                sgdUpdate(&mu, epsHat: epsHat, eps: eps, dataGrad: dataGrad, cw: cw, cv: cv, lr: Float(options.lr))
+                sgdUpdate(&mu, epsHat: epsHat, eps: eps, dataGrad: dataGrad, cw: cw, cv: cv, lr: Float(lr))
             }
             control.iterateObserver?(k + 1, mu)
             try driver.check(epsHat, step: k + 1, cause: "the prior returned non-finite noise predictions at t=\(t)", finiteOnly: true)
-            if !driver.record(step: k + 1, t: t, estimate: x0, dataLoss: dataLoss, regLoss: reg, lr: options.lr) { break }
+            if !driver.record(step: k + 1, t: t, estimate: x0, dataLoss: dataLoss, regLoss: reg, lr: lr) { break }
             try driver.check(mu, step: k + 1, cause: cause)
         }
         // Upstream returns the x0 of the last iteration (μ before the final update).

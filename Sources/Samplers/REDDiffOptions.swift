@@ -1,3 +1,5 @@
+import Diffusion
+
 /// The options of RED-diff (Mardani et al. 2024, `algorithms.md` §2); defaults as in the language.
 public struct REDDiffOptions: Sendable, Equatable {
     /// The weighting f(r_t) of the regulariser, r_t = σ_t/α_t (inverse square-root SNR).
@@ -80,8 +82,20 @@ public struct REDDiffOptions: Sendable, Equatable {
         case sgd
     }
 
+    /// The unit of `lr`.
+    public enum LearningRateScale: String, Sendable, CaseIterable {
+        /// `lr` is the step in model units (upstream).
+        case absolute
+        /// `lr` is given for data with the spread of images in [-1, 1] (0.5) and is multiplied by
+        /// `prior.dataSpread / 0.5`: the papers' settings carried to data of another scale (for
+        /// example a Gaussian-mixture benchmark whose coordinates spread over ±16). Adam's step is
+        /// a distance in data units, so a step size tuned for images is 19× too small there.
+        case data
+    }
+
     public var steps: Int
     public var lr: Double
+    public var lrScale: LearningRateScale = .absolute
     public var lambda: Double
     public var weighting: Weighting
     public var order: Order
@@ -95,6 +109,14 @@ public struct REDDiffOptions: Sendable, Equatable {
         self.steps = steps; self.lr = lr; self.lambda = lambda; self.weighting = weighting
         self.order = order; self.initialization = initialization; self.obsWeight = obsWeight
         self.optimizer = optimizer
+    }
+
+    /// The step size in model units for `prior`.
+    public func effectiveLR(for prior: any DiffusionPrior) -> Double {
+        switch lrScale {
+        case .absolute: return lr
+        case .data: return lr * prior.dataSpread / DiffusionPriorScale.image
+        }
     }
 
     /// Throws `SamplerError.invalidOption` for an out-of-range value (`maxSteps`: the schedule length).

@@ -28,11 +28,14 @@ extension Session {
             let o = try a.choice("order", REDDiffOptions.Order.allCases.map(\.rawValue), default: "desc")
             let i = try a.choice("init", REDDiffOptions.Initialization.allCases.map(\.rawValue), default: "pinv")
             let opt = try a.choice("optimizer", REDDiffOptions.Optimizer.allCases.map(\.rawValue), default: "adam")
-            method = .reddiff(REDDiffOptions(
+            let scale = try a.choice("lrscale", REDDiffOptions.LearningRateScale.allCases.map(\.rawValue), default: "absolute")
+            var options = REDDiffOptions(
                 steps: steps, lr: try a.number("lr", default: 0.5, min: 0, exclusiveMin: true), lambda: try a.number("lambda", default: 0.25, min: 0),
                 weighting: REDDiffOptions.Weighting(rawValue: w) ?? .snr, order: REDDiffOptions.Order(rawValue: o) ?? .desc,
                 initialization: REDDiffOptions.Initialization(rawValue: i) ?? .pinv, obsWeight: obs,
-                optimizer: REDDiffOptions.Optimizer(rawValue: opt) ?? .adam))
+                optimizer: REDDiffOptions.Optimizer(rawValue: opt) ?? .adam)
+            options.lrScale = REDDiffOptions.LearningRateScale(rawValue: scale) ?? .absolute
+            method = .reddiff(options)
         case "dps": method = .dps(DPSOptions(zeta: try a.number("zeta", default: 1, min: 0), eta: try a.number("eta", default: 1, min: 0, max: 1), steps: steps))
         case "pigdm": method = .pigdm(PiGDMOptions(steps: steps, eta: try a.number("eta", default: 1, min: 0, max: 1), scale: try a.number("scale", default: 1, min: 0)))
         case "ddrm": method = .ddrm(DDRMOptions(eta: try a.number("eta", default: 0.85, min: 0, max: 1), etaB: try a.number("etab", default: 1, min: 0, max: 1), steps: steps))
