@@ -76,4 +76,15 @@ public struct Convolution: LinearOperator {
     public func pseudoInverse(_ y: Tensor) -> Tensor {
         ConjugateGradient.leastSquares(y, apply: apply, adjoint: adjoint, tolerance: tolerance, maxIterations: maxIterations)
     }
+
+    /// The Tikhonov damping δ of `stablePseudoInverse`: 3·10⁻² of σ_max's bound Σ|k|, the soft
+    /// counterpart of the separable blurs' (and upstream's) cut of singular values below 3·10⁻².
+    public var stableDamping: Double { 3e-2 * taps.reduce(0.0) { $0 + Double(abs($1.w)) } }
+
+    /// The damped CGLS solve (`stableDamping`): without it the exact A⁺ of a blur amplifies
+    /// measurement noise by orders of magnitude (ΠGDM's guidance and the samplers' start).
+    public func stablePseudoInverse(_ y: Tensor) -> Tensor {
+        ConjugateGradient.leastSquares(y, apply: apply, adjoint: adjoint, tolerance: tolerance,
+                                       maxIterations: maxIterations, damping: stableDamping)
+    }
 }
