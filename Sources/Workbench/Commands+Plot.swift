@@ -3,7 +3,8 @@ import ScriptLang
 import Samplers
 
 extension Session {
-    /// `plot loss|psnr|ssim … [to "f.png"|"f.svg"]`: curves of the last solve through gnuplot.
+    /// `plot loss|psnr|ssim … [of=NAME|[A, B, …]] [to "f.png"|"f.svg"]`: curves of the last solve
+    /// (or of the named solves, overlaid) through gnuplot.
     func cmdPlot(_ a: Arguments) throws {
         let known = ["loss", "psnr", "ssim"]
         var series: [String] = []
@@ -15,7 +16,8 @@ extension Session {
             series.append(s)
         }
         if series.isEmpty { series = ["loss"] }
-        guard let last = state.lastSolve, let trace = state.traces[last] else { throw failure(a, "nothing to plot yet: 'solve …' first") }
+        let names = try plotTargets(a)
+        let traces = names.compactMap { state.traces[$0] }
         let path = try a.text("to")
         var terminalLine: String
         if let path {
@@ -32,33 +34,43 @@ extension Session {
         } else {
             terminalLine = "set terminal dumb size \(Swift.max(40, Swift.min(terminal.width, 160))),24 noenhanced"
         }
-        // the data: one column per series
-        var columns: [(title: String, values: [Double], y2: Bool)] = []
-        for s in series {
-            switch s {
-            case "loss":
-                columns.append(("data loss", trace.rows.map(\.dataLoss), false))
-                if trace.rows.contains(where: { $0.regLoss.isFinite }) { columns.append(("reg loss", trace.rows.map(\.regLoss), false)) }
-            case "psnr": columns.append(("psnr (dB)", trace.rows.map(\.psnr), series.contains("loss")))
-            default: columns.append(("ssim", trace.rows.map(\.ssim), series.contains("loss") || series.contains("psnr")))
+        // the data: one block per solve, one column per series
+        let several = names.count > 1
+        var columns: [(title: String, values: [Double], y2: Bool, block: Int)] = []
+        for (b, trace) in traces.enumerated() {
+            let prefix = several ? names[b] + " " : ""
+            for s in series {
+                switch s {
+                case "loss":
+                    columns.append((prefix + "data loss", trace.rows.map(\.dataLoss), false, b))
+                    if trace.rows.contains(where: { $0.regLoss.isFinite }) { columns.append((prefix + "reg loss", trace.rows.map(\.regLoss), false, b)) }
+                case "psnr": columns.append((prefix + "psnr (dB)", trace.rows.map(\.psnr), series.contains("loss"), b))
+                default: columns.append((prefix + "ssim", trace.rows.map(\.ssim), series.contains("loss") || series.contains("psnr"), b))
+                }
             }
         }
         guard columns.contains(where: { $0.values.contains(where: \.isFinite) }) else {
-            throw failure(a, "the last solve ('\(last)') has no \(series.joined(separator: "/")) values" + (series.contains("loss") ? "" : " (PSNR/SSIM need a ground-truth image)"))
+            let which = several ? "the solves " + names.joined(separator: ", ") + " have" : "the solve '\(names[0])' has"
+            throw failure(a, "\(which) no \(series.joined(separator: "/")) values" + (series.contains("loss") ? "" : " (PSNR/SSIM need a ground-truth image)"))
         }
+        let title = several ? names.joined(separator: " vs ") : "\(names[0]): \(traces[0].method)"
         var script = [terminalLine, path.map { "set output '\($0.replacingOccurrences(of: "'", with: "''"))'" } ?? "unset output",
                       "set datafile missing 'nan'", "set key outside top center horizontal", "set xlabel 'step'",
-                      "set title '\(last): \(trace.method)'", "unset logscale", "unset y2tics", "set ytics mirror"]
+                      "set title '\(title.replacingOccurrences(of: "'", with: "''"))'", "unset logscale", "unset y2tics", "set ytics mirror"]
         let y1 = columns.filter { !$0.y2 }.flatMap(\.values).filter(\.isFinite)
         if !y1.isEmpty, y1.allSatisfy({ $0 > 0 }), (y1.max() ?? 1) / Swift.max(y1.min() ?? 1, 1e-30) > 50 { script.append("set logscale y") }
         if columns.contains(where: \.y2) { script += ["set y2tics", "set ytics nomirror"] }
-        script.append("$D << EOD")
-        for (i, r) in trace.rows.enumerated() {
-            script.append(([String(r.step)] + columns.map { $0.values[i].isFinite ? String($0.values[i]) : "nan" }).joined(separator: " "))
-        }
-        script.append("EOD")
-        let plots = columns.enumerated().map { i, c in
-            "$D using 1:\(i + 2) with lines lw 2 title '\(c.title)'" + (c.y2 ? " axes x1y2" : "")
+        var plots: [String] = []
+        for (b, trace) in traces.enumerated() {
+            let mine = columns.filter { $0.block == b }
+            script.append("$D\(b) << EOD")
+            for (i, r) in trace.rows.enumerated() {
+                script.append(([String(r.step)] + mine.map { $0.values[i].isFinite ? String($0.values[i]) : "nan" }).joined(separator: " "))
+            }
+            script.append("EOD")
+            plots += mine.enumerated().map { i, c in
+                "$D\(b) using 1:\(i + 2) with lines lw 2 title '\(c.title.replacingOccurrences(of: "'", with: "''"))'" + (c.y2 ? " axes x1y2" : "")
+            }
         }
         script.append("plot " + plots.joined(separator: ", "))
         if path != nil { script.append("unset output") }
@@ -82,5 +94,32 @@ extension Session {
         }
         guard let gp = gnuplotProcess else { throw failure(a, "gnuplot did not start") }
         return try attempt(a) { try gp.run(script) }
+    }
+
+    /// The solves `plot` draws: `of=NAME` or `of=[A, B, …]`, else the last solve.
+    func plotTargets(_ a: Arguments) throws -> [String] {
+        guard let (v, r) = a.options["of"] else {
+            guard let last = state.lastSolve, state.traces[last] != nil else { throw failure(a, "nothing to plot yet: 'solve …' first") }
+            return [last]
+        }
+        let items: [Value]
+        switch v {
+        case let .list(xs): items = xs
+        default: items = [v]
+        }
+        var names: [String] = []
+        for item in items {
+            guard case let .text(name, _) = item else {
+                throw a.error(.wrongType("'of'", expected: "a solve's name or a list of names", found: "'\(item)'"), r)
+            }
+            guard state.traces[name] != nil else {
+                let known = state.traces.keys.sorted()
+                let hint = EditDistance.suggestion(for: name, among: known).map { " (did you mean '\($0)'?)" } ?? ""
+                throw failure(a, "no solve named '\(name)' to plot\(hint); solves with traces: " + (known.isEmpty ? "none yet" : known.joined(separator: ", ")), at: r)
+            }
+            names.append(name)
+        }
+        guard !names.isEmpty else { throw failure(a, "'of' names no solve", at: r) }
+        return names
     }
 }
