@@ -136,6 +136,12 @@ enum RestorationTask: String, CaseIterable {
             ("pigdm", .pigdm(PiGDMOptions(steps: steps / 2))),
         ]
         if op.svd != nil { m.append(("ddrm", .ddrm(DDRMOptions(steps: 20)))) }
+        if self == .phase {
+            // The zero-phase inverse is symmetric and sits near a stationary point of the magnitude
+            // loss; a noise start breaks the symmetry (upstream starts every task from H_pinv).
+            m.append(("reddiff init=noise", .reddiff(REDDiffOptions(steps: steps, lr: 0.5, initialization: .noise))))
+            m.append(("reddiff steps=1000 lr=0.1 init=noise", .reddiff(REDDiffOptions(steps: 10 * steps, lr: 0.1, initialization: .noise))))
+        }
         return m
     }
 }
