@@ -187,8 +187,7 @@ def samplers(out):
     best = ", ".join(f"{TASKS[t]}: **{max((r[1 + j], r[0].split()[0]) for r in rows if not math.isnan(r[1 + j]))[1]}**" for j, t in enumerate(tasks))
     text = write_table(f"{d}/table", header, rows, "PSNR (dB) per sampler and task; time per step",
                        f"Mean over {len(images)} image(s) ({', '.join(images)}); natural patch prior. Best: {best}. "
-                       "DDRM needs an SVD, so it has no nonlinear (HDR) entry; ΠGDM diverges on noisy Gaussian deblurring (exact A⁺ of the blur) and is left out there; "
-                       "RED-diff starts from zero on deblurring (the exact A⁺y is ~4.5 dB).")
+                       "DDRM needs an SVD, so it has no nonlinear (HDR) entry.")
     rows = []
     for m in methods:
         row = [m]

@@ -23,7 +23,6 @@ for im in $images {
   load "Stdlib/images/${im}${sfx}.png"
   lrs tag="${im}_sr4"
   load "Stdlib/images/${im}${sfx}.png"
-  let init = zero                # the exact A⁺y of a noisy blur is ~4.5 dB: start RED-diff from zero
   deblur_gauss
   lambdas tag="${im}_deblur"
   load "Stdlib/images/${im}${sfx}.png"

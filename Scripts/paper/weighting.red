@@ -20,7 +20,6 @@ for im in $images {
   let init = pinv
   sr4
   ablate tag="${im}_sr4"
-  let init = zero                # the exact A⁺y of a noisy blur is ~4.5 dB: start RED-diff from zero
   deblur_gauss
   ablate tag="${im}_deblur"
 }
