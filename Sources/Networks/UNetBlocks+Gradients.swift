@@ -7,27 +7,13 @@ typealias TrainingPullback = (Tensor, inout ParameterGradients, inout Tensor) ->
 extension ResBlock {
     /// The forward pass and its full pullback (input, parameters, embedding); `p` is the key prefix.
     func withTrainingPullback(_ p: String, _ x: Tensor, _ embAct: Tensor) -> (Tensor, TrainingPullback) {
-        let hw = (x.shape[2], x.shape[3])
-        var xr = x
-        var h1 = inNorm(x, silu: true)
-        switch resample {
-        case .none: break
-        case .up: h1 = h1.upsampledNearest2x(); xr = x.upsampledNearest2x()
-        case .down: h1 = h1.averagePooled2x(); xr = x.averagePooled2x()
-        }
-        var h2 = inConv(h1)
-        let e = embLinear(embAct)
-        if !scaleShift { h2.addPerChannel(e) }
-        let h3 = scaleShift ? outNorm(h2, scaleShift: e, silu: true) : outNorm(h2, silu: true)
-        var y = outConv(h3)
-        y += skip.map { $0(xr) } ?? xr
-        let film: Tensor? = scaleShift ? e : nil
+        let tr = trace(x, embAct)
+        let (h, w) = (x.shape[2], x.shape[3]), rhw = (tr.h1.shape[2], tr.h1.shape[3])
         let me = self
-        return (y, { dy, grads, dEmbAct in
-            let rhw = (h1.shape[2], h1.shape[3])
-            grads.add(p + ".out_layers.3", conv: me.outConv, input: h3, cotangent: dy)
+        return (tr.y, { dy, grads, dEmbAct in
+            grads.add(p + ".out_layers.3", conv: me.outConv, input: tr.h3, cotangent: dy)
             let dh3 = me.outConv.inputGradient(dy, height: rhw.0, width: rhw.1)
-            let gn = me.outNorm.gradients(h2, dh3, scaleShift: film, silu: true)
+            let gn = me.outNorm.gradients(tr.h2, dh3, scaleShift: tr.film, silu: true)
             grads.add(p + ".out_layers.0", norm: (gn.weight, gn.bias))
             let dh2 = gn.input
             // the cotangent of e = embLinear(SiLU(emb))
@@ -37,24 +23,18 @@ extension ResBlock {
             grads.add(p + ".emb_layers.1.weight", lin.weight)
             grads.add(p + ".emb_layers.1.bias", lin.bias)
             dEmbAct += lin.input
-            grads.add(p + ".in_layers.2", conv: me.inConv, input: h1, cotangent: dh2)
-            var dh1 = me.inConv.inputGradient(dh2, height: rhw.0, width: rhw.1)
+            grads.add(p + ".in_layers.2", conv: me.inConv, input: tr.h1, cotangent: dh2)
+            let dh1 = me.inConv.inputGradient(dh2, height: rhw.0, width: rhw.1)
             var dxr = dy
             if let s = me.skip {
-                grads.add(p + ".skip_connection", conv: s, input: xr, cotangent: dy)
+                grads.add(p + ".skip_connection", conv: s, input: tr.xr, cotangent: dy)
                 dxr = s.inputGradient(dy, height: rhw.0, width: rhw.1)
             }
-            switch me.resample {
-            case .none: break
-            case .up: dh1 = dh1.upsampledNearest2xGradient(); dxr = dxr.upsampledNearest2xGradient()
-            case .down:
-                dh1 = dh1.averagePooled2xGradient(height: hw.0, width: hw.1)
-                dxr = dxr.averagePooled2xGradient(height: hw.0, width: hw.1)
-            }
-            let gi = me.inNorm.gradients(x, dh1, silu: true)
+            let (dn, ds) = me.resampleGradient(dh1, dxr, height: h, width: w)
+            let gi = me.inNorm.gradients(x, dn, silu: true)
             grads.add(p + ".in_layers.0", norm: (gi.weight, gi.bias))
             var dx = gi.input
-            dx += dxr
+            dx += ds
             return dx
         })
     }
