@@ -1,0 +1,58 @@
+import TensorCore
+import Degradations
+import Diffusion
+
+/// The loop DPS and ΠGDM share: a DDIM step from ε̂ and x̂0, then a guidance step along
+/// g = J_{x̂0}ᵀ·(a method-specific cotangent of x̂0), the Jacobian taken w.r.t. x_t through the
+/// prior's VJP; from x_T = √ᾱ_T A⁺y + σ_T z (the upstream initialisation of both).
+///
+/// Per step: ε̂ (one prior call), x̂0, per solution r = y − A(x̂0) and its cotangent, g (one
+/// x̂0-with-VJP call), z, the DDIM step, the guidance; the data loss logged is mean ‖r‖²/(2m).
+struct GuidedDDIM {
+    let method: String
+    let steps: Int
+    let eta: Double
+    /// The likely cause reported when the iterate explodes.
+    let explosionCause: String
+
+    /// - Parameters:
+    ///   - cotangent: (x̂0, A(x̂0), r) of one solution ↦ the cotangent of x̂0 to pull back.
+    ///   - guide: applies the guidance to the DDIM step's result given g, ‖r‖² per solution, t
+    ///     and s; returns the step size to log.
+    func solve(_ problem: InverseProblem, n: Int, base: SeededGenerator, control: SolveControl,
+               cotangent: (Tensor, Tensor, Tensor) -> Tensor,
+               guide: (inout Tensor, Tensor, [Double], Int, Int) -> Double) throws -> Solution {
+        let schedule = problem.prior.schedule
+        guard problem.prior.supportsVJP else { throw SamplerError.noVJP(method: method, priorName: problem.prior.name) }
+        let itemShape = problem.itemShape
+        var noise: any NoiseSource = control.noise ?? SeededNoise(base: base, count: n)
+        var priorRng = base.derived(-2)
+        let pairs = descendingPairs(schedule, steps: steps)
+        var driver = StepDriver(problem: problem, control: control, total: pairs.count, method: method)
+        let start = problem.replicated(problem.op.stablePseudoInverse(problem.y), n)
+        var x = Tensor.linearCombination(Float(schedule.alpha(pairs[0].t)), start, Float(schedule.sigma(pairs[0].t)),
+                                         noise.batch(n, itemShape))
+        for (k, (t, s)) in pairs.enumerated() {
+            if driver.isCancelled() { break }
+            let epsHat = problem.prior.epsilon(x, t: t, using: &priorRng)
+            let x0 = schedule.x0(fromEpsilon: epsHat, xt: x, t: t)
+            var cot = [Tensor](), squares = [Double](), loss = 0.0
+            for i in 0..<n {
+                let xi = x0.item(i), ax = problem.op.apply(xi)
+                let r = problem.y - ax
+                let sq = r.squaredNorm()
+                squares.append(sq); loss += sq / Double(Swift.max(r.count, 1)) / 2
+                cot.append(cotangent(xi, ax, r))
+            }
+            let (_, g) = problem.prior.x0WithVJP(x, t: t, cotangent: Tensor.stacked(cot), using: &priorRng)
+            let z = noise.batch(n, itemShape)
+            var next = DDIMStep(schedule: schedule, t: t, s: s, eta: eta).apply(x0: x0, z: z, epsHat: epsHat)
+            let lr = guide(&next, g, squares, t, s)
+            x = next
+            try driver.check(x0, step: k + 1, cause: "the prior returned non-finite values at t=\(t)", finiteOnly: true)
+            if !driver.record(step: k + 1, t: t, estimate: x0, dataLoss: loss / Double(n), lr: lr) { break }
+            try driver.check(x, step: k + 1, cause: explosionCause)
+        }
+        return driver.finish(final: x)
+    }
+}
