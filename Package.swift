@@ -48,7 +48,7 @@ let package = Package(
         .testTarget(name: "DenoisersTests", dependencies: ["Denoisers", "Diffusion", "TensorCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SamplersTests", dependencies: ["Samplers", "Diffusion", "Degradations", "TensorCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "NetworksTests", dependencies: ["Networks", "Diffusion", "TensorCore"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ScriptLangTests", dependencies: ["ScriptLang"]),
+        .testTarget(name: "ScriptLangTests", dependencies: ["ScriptLang", "TensorCore"]),
         .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "ScriptLang"], exclude: ["Golden"]),
     ]
 )

@@ -1,20 +1,10 @@
 import Testing
+import TensorCore
 @testable import ScriptLang
 
 /// Seeded fuzzing: random token soups and random bytes never crash the front end, and each
 /// input ends in either a program or diagnostics with valid positions.
 struct FuzzTests {
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let pieces = ["load", "\"a.png\"", "solve", "reddiff", "steps=", "=", "3", "0.5", "-1e-3", "[", "]", ",", "{", "}",
                          ";", "\n", "for", "in", "def", "let", "$x", "r_$w", "as", "#c", "\"$y\"", "\"", "\\", "é", "!", "${", "10,20"]
 
@@ -29,7 +19,7 @@ struct FuzzTests {
     }
 
     @Test func randomTokenSequences() {
-        var rng = SplitMix(state: 42)
+        var rng = SeededGenerator(seed: 42)
         for _ in 0..<3000 {
             let n = Int.random(in: 0...25, using: &rng)
             check((0..<n).map { _ in FuzzTests.pieces.randomElement(using: &rng) ?? "" }
@@ -38,7 +28,7 @@ struct FuzzTests {
     }
 
     @Test func randomBytes() {
-        var rng = SplitMix(state: 7)
+        var rng = SeededGenerator(seed: 7)
         for _ in 0..<3000 {
             let n = Int.random(in: 0...60, using: &rng)
             let bytes = (0..<n).map { _ in UInt8.random(in: 0...255, using: &rng) }

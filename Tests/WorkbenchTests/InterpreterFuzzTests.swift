@@ -1,22 +1,12 @@
 import Foundation
 import ScriptLang
 import Testing
+import TensorCore
 @testable import Workbench
 
 /// Seeded fuzzing of the whole pipeline: random statements from the language's vocabulary and
 /// random bytes run in one session; each ends in success or an error, never a crash.
 struct InterpreterFuzzTests {
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     // commands that only touch the session (no files written, no long solves)
     static let words = ["let", "for", "def", "print", "set", "show", "help", "clear", "noise", "mask", "blur", "downsample",
                         "colorize", "phase", "hdr", "sense", "crop", "solve", "metrics", "compare", "predict", "view",
@@ -25,7 +15,7 @@ struct InterpreterFuzzTests {
                         "\"s $x\"", "\"", "#", "progress=off", "at=1,2", "size=3x4", "f", "g", "a=1"]
 
     @Test func randomStatements() {
-        var rng = SplitMix(state: 2024)
+        var rng = SeededGenerator(seed: 2024)
         let s = Session(output: { _ in }, status: { _ in })
         var outcomes = [0, 0, 0]
         for _ in 0..<3000 {
@@ -41,7 +31,7 @@ struct InterpreterFuzzTests {
     }
 
     @Test func randomBytes() {
-        var rng = SplitMix(state: 99)
+        var rng = SeededGenerator(seed: 99)
         let s = Session(output: { _ in }, status: { _ in })
         for _ in 0..<2000 {
             let bytes = (0..<Int.random(in: 0...40, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
