@@ -30,20 +30,15 @@ extension Session {
                 prior = try attempt(a, kind: .input) { try Priors.natural(stdlib: dir) }
                 name = "patch"
             case "unet":
-                try a.atMost(1)
-                let path = (dir as NSString).appendingPathComponent("priors/unet.safetensors")
-                guard FileManager.default.fileExists(atPath: path) else {
-                    throw failure(a, "no shipped U-Net in '\(path)'; give a checkpoint file: prior \"model.safetensors\"", kind: .input)
+                prior = try shippedPrior(a, dir, "priors/unet.safetensors",
+                                         missing: { "no shipped U-Net in '\($0)'; give a checkpoint file: prior \"model.safetensors\"" }) {
+                    try PriorCatalog.unet(stdlib: dir)
                 }
-                prior = try attempt(a, kind: .input) { try PriorCatalog.unet(stdlib: dir) }
                 name = "unet"
             default:
-                try a.atMost(1)
-                let path = (dir as NSString).appendingPathComponent("priors/natural.safetensors")
-                guard FileManager.default.fileExists(atPath: path) else {
-                    throw failure(a, "the natural-image prior '\(path)' is missing; run Scripts/setup (or give a prior file: prior \"FILE.safetensors\")", kind: .input)
-                }
-                prior = try attempt(a, kind: .input) { try PriorCatalog.natural(stdlib: dir) }
+                prior = try shippedPrior(a, dir, "priors/natural.safetensors", missing: {
+                    "the natural-image prior '\($0)' is missing; run Scripts/setup (or give a prior file: prior \"FILE.safetensors\")"
+                }) { try PriorCatalog.natural(stdlib: dir) }
                 name = "natural"
             }
         case .text("gmm", false)?:
@@ -70,6 +65,16 @@ extension Session {
         }
         state.prior = prior
         state.priorName = name
+    }
+
+    /// A prior whose weights ship in the standard library folder `dir` as `file`; `missing(path)`
+    /// is the message when that file is absent.
+    private func shippedPrior(_ a: Arguments, _ dir: String, _ file: String, missing: (String) -> String,
+                              load: () throws -> any DiffusionPrior) throws -> any DiffusionPrior {
+        try a.atMost(1)
+        let path = (dir as NSString).appendingPathComponent(file)
+        guard FileManager.default.fileExists(atPath: path) else { throw failure(a, missing(path), kind: .input) }
+        return try attempt(a, kind: .input, load)
     }
 
     /// The `depth=` option of `prior dncnn|composite`: 6 or 17, the shipped networks.
