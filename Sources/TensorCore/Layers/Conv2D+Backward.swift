@@ -14,7 +14,7 @@ extension Conv2D {
             weight.withUnsafeBufferPointer { wp in
                 dy.withUnsafeBufferPointer { gp in
                     let pw = wp.baseAddress!, pg = gp.baseAddress!, po = o.baseAddress!
-                    if kernelHeight == 1 && kernelWidth == 1 && stride == 1 && padding == 0 {
+                    if isPointwise {
                         for i in 0..<n {
                             BLAS.sgemm(transA: true, m: cin, n: hw, k: cout, a: pw, lda: cin, b: pg + i * cout * hw, ldb: hw,
                                        beta: 0, c: po + i * cin * hw, ldc: hw)

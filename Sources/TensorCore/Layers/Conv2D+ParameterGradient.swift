@@ -26,7 +26,7 @@ extension Conv2D {
             x.withUnsafeBufferPointer { xp in
                 dy.withUnsafeBufferPointer { gp in
                     let po = o.baseAddress!, px = xp.baseAddress!, pg = gp.baseAddress!
-                    if kernelHeight == 1 && kernelWidth == 1 && stride == 1 && padding == 0 {
+                    if isPointwise {
                         for i in 0..<n {
                             BLAS.sgemm(transB: true, m: cout, n: kdim, k: hw, a: pg + i * cout * hw, lda: hw,
                                        b: px + i * kdim * hw, ldb: hw, beta: 1, c: po, ldc: kdim)

@@ -18,6 +18,8 @@ public struct Conv2D: Sendable {
     public var inChannels: Int { weight.shape[1] }
     public var kernelHeight: Int { weight.shape[2] }
     public var kernelWidth: Int { weight.shape[3] }
+    /// A 1×1 kernel with stride 1 and no padding: every pass is a plain GEMM on the image, no im2col.
+    var isPointwise: Bool { kernelHeight == 1 && kernelWidth == 1 && stride == 1 && padding == 0 }
 
     /// Scratch budget of one im2col block, in floats (16 MiB).
     public static let columnBudget = 1 << 22
@@ -63,7 +65,7 @@ public struct Conv2D: Sendable {
             weight.withUnsafeBufferPointer { wp in
                 x.withUnsafeBufferPointer { xp in
                     let pw = wp.baseAddress!, px = xp.baseAddress!
-                    if kernelHeight == 1 && kernelWidth == 1 && stride == 1 && padding == 0 {
+                    if isPointwise {
                         for i in 0..<n {
                             BLAS.sgemm(m: cout, n: hw, k: kdim, a: pw, lda: kdim, b: px + i * kdim * hw, ldb: hw,
                                        beta: 1, c: po + i * cout * hw, ldc: hw)
