@@ -1,7 +1,7 @@
-# red demo: inpaint a photo with 70% of its pixels missing, with RED-diff on the shipped
-# natural-image prior (the patch GMM, Stdlib/priors/natural.safetensors), against the pseudo-inverse baseline.
+# red demo: inpaint a photo with 70% of its pixels missing, with RED-diff on the two shipped
+# image priors (the fast patch GMM `natural` and the small U-Net `unet`), against the pseudo-inverse baseline.
 # Run from the repository root:  .build/release/red Scripts/demo.red
-# Writes demo-grid.png (x, y, results side by side, labelled) and demo-loss.png (RED-diff curves).
+# Writes demo-grid.png (x, y, results side by side, labelled) and demo-loss.png (PSNR per step of both RED-diff runs).
 
 load "Stdlib/images/coffee.png" size=128     # the ground truth x, 128x128
 inpaint_random p=0.7 sigma=0.01              # A := hide 70% of the pixels; noise 0.01 (Stdlib/tasks.red)
@@ -10,7 +10,9 @@ prior natural                                # the shipped patch GMM prior
 
 solve pinv as pinv                           # the baseline A⁺y: the observed pixels, holes black
 solve reddiff steps=300 lr=0.5 lambda=0.25 as reddiff
+prior unet                                   # the shipped diffusion U-Net (Stdlib/priors/unet.safetensors)
+solve reddiff steps=100 lr=0.5 as unet
 metrics
 save grid "demo-grid.png"
-plot loss psnr to "demo-loss.png"
+plot psnr of=[reddiff, unet] to "demo-loss.png"
 print "wrote demo-grid.png and demo-loss.png"
