@@ -40,11 +40,15 @@ public indirect enum Statement: Sendable, Equatable {
     case forLoop(variable: String, variableRange: SourceRange, sequence: Expr, body: [Statement], range: SourceRange)
     /// `def NAME a=1 b=2 { … }`.
     case define(name: String, nameRange: SourceRange, parameters: [Argument], body: [Statement], range: SourceRange)
+    /// `try { … }`: a failing statement in the block is reported and undone, the rest of the block
+    /// is skipped, and the script goes on.
+    case attempt(body: [Statement], range: SourceRange)
 
     /// The whole statement's range.
     public var range: SourceRange {
         switch self {
-        case let .command(_, _, _, r), let .assign(_, _, _, r), let .forLoop(_, _, _, _, r), let .define(_, _, _, _, r): return r
+        case let .command(_, _, _, r), let .assign(_, _, _, r), let .forLoop(_, _, _, _, r), let .define(_, _, _, _, r),
+             let .attempt(_, r): return r
         }
     }
 }

@@ -103,6 +103,10 @@ public struct Parser {
             let seq = try value()
             let (body, end) = try block("for")
             return .forLoop(variable: n, variableRange: nr, sequence: seq, body: body, range: head.range.union(end))
+        case "try":
+            guard peek.kind == .leftBrace else { throw fail(.expected("'{' after 'try'", found: peek), at: peek) }
+            let (body, end) = try block("try")
+            return .attempt(body: body, range: head.range.union(end))
         case "def":
             let (n, nr) = try identifier("a command name after 'def'")
             var params: [Argument] = []

@@ -50,7 +50,7 @@ enum Checker {
         ss.contains { s in
             switch s {
             case let .command(name, _, _, _): return name == "run"
-            case let .forLoop(_, _, _, body, _), let .define(_, _, _, body, _): return containsRun(body)
+            case let .forLoop(_, _, _, body, _), let .define(_, _, _, body, _), let .attempt(body, _): return containsRun(body)
             case .assign: return false
             }
         }
@@ -62,7 +62,7 @@ enum Checker {
             case let .define(name, _, _, body, _):
                 known.insert(name)
                 collectDefinitions(body, into: &known)
-            case let .forLoop(_, _, _, body, _): collectDefinitions(body, into: &known)
+            case let .forLoop(_, _, _, body, _), let .attempt(body, _): collectDefinitions(body, into: &known)
             default: break
             }
         }
@@ -92,7 +92,7 @@ enum Checker {
                     out.append(Diagnostic(.error, .unknownCommand(name, suggestion: EditDistance.suggestion(for: name, among: CommandTable.names + known)),
                                           at: nameRange, in: file))
                 }
-            case let .forLoop(_, _, _, body, _), let .define(_, _, _, body, _):
+            case let .forLoop(_, _, _, body, _), let .define(_, _, _, body, _), let .attempt(body, _):
                 walk(body, file: file, known: known, strictNames: strictNames, out: &out)
             case .assign: break
             }

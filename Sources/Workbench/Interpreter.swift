@@ -23,6 +23,22 @@ extension Session {
             state.definitions[name] = Definition(name: name, parameters: params, body: body, file: file)
         case let .command(name, nameRange, arguments, range):
             try call(name, nameRange: nameRange, arguments: arguments, range: range, file: file)
+        case let .attempt(body, _):
+            for s in body {
+                let saved = state
+                do {
+                    try execute(s, file: file)
+                } catch is QuitRequest {
+                    throw QuitRequest()
+                } catch {
+                    state = saved
+                    var d = (error as? Diagnostic) ?? Diagnostic(.error, .failed("\(error)"), at: s.range, in: file.name)
+                    d.severity = .warning
+                    d.message += " (in 'try': undone, the rest of the block skipped)"
+                    status(DiagnosticRenderer().render(d, source: nil))
+                    break
+                }
+            }
         }
     }
 

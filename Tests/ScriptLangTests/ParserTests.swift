@@ -33,6 +33,17 @@ struct ParserTests {
         }
     }
 
+    @Test func tryBlock() {
+        let p = parse("try { load \"a.png\"; sr4 }\ntry\ntry print 1")
+        guard case let .attempt(body, range) = p.statements.first else { Issue.record("expected try"); return }
+        #expect(body.count == 2)
+        #expect(range.start.column == 1 && range.end.line == 1)
+        #expect(p.diagnostics.map(\.description) == [
+            "t.red:2:4: error: expected '{' after 'try', found end of line",
+            "t.red:3:5: error: expected '{' after 'try', found 'print'",
+        ])
+    }
+
     @Test func recoversAndCollectsAllErrors() {
         let p = parse("let = 3\nload \"a.png\"\nfor x [1] { a }\nshow }\nlet y = [1, 2")
         #expect(p.diagnostics.map(\.description) == [
