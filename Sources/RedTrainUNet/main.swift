@@ -12,7 +12,11 @@ let usage = """
       --steps N           total steps (10000)              --lr X          Adam step size (2e-4)
       --ema X             EMA decay (0.999)                --seed N        seed (0)
       --every N           checkpoint interval in steps (100)
+      --head-channels N   channels per attention head (-1: one head)
+      --scale-shift       scale-shift normalisation     --resblock-updown  residual-block resampling
       --gray              train on one channel
+    The shipped network's layout (trained on a GPU, Scripts/gpu): --mult 1,2,2,2 --res-blocks 2
+    --attention 8 --head-channels 32 --scale-shift --resblock-updown.
     Resumes from OUTPUT's state sidecar (FILE.state.safetensors) when it exists.
     """
 
@@ -23,13 +27,14 @@ func fail(_ m: String) -> Never {
 
 let args = Array(CommandLine.arguments.dropFirst())
 if args.contains("--help") || args.isEmpty { print(usage); exit(0) }
+let flagNames: Set<String> = ["--gray", "--scale-shift", "--resblock-updown"]
 let gray = args.contains("--gray")
 let values: [String: String] = {
     var out: [String: String] = [:]
     var i = 0
     while i < args.count {
         let a = args[i]
-        if a == "--gray" { i += 1; continue }
+        if flagNames.contains(a) { i += 1; continue }
         guard a.hasPrefix("--"), i + 1 < args.count else { fail("unexpected argument '\(a)'\n\(usage)") }
         out[String(a.dropFirst(2))] = args[i + 1]
         i += 2
@@ -39,7 +44,7 @@ let values: [String: String] = {
 
 /// Set by SIGINT/SIGTERM: the run writes a checkpoint and stops after the current step.
 nonisolated(unsafe) var stopRequested: sig_atomic_t = 0
-let known: Set = ["images", "output", "channels", "mult", "res-blocks", "attention", "crop", "batch", "steps", "lr", "ema", "seed", "every"]
+let known: Set = ["images", "output", "channels", "mult", "res-blocks", "attention", "crop", "batch", "steps", "lr", "ema", "seed", "every", "head-channels"]
 if let bad = values.keys.first(where: { !known.contains($0) }) { fail("unknown option --\(bad)\n\(usage)") }
 func int(_ k: String, _ d: Int) -> Int {
     guard let s = values[k] else { return d }
@@ -62,7 +67,8 @@ guard let folder = values["images"], let output = values["output"] else { fail("
 let inCh = gray ? 1 : 3
 let config = UNetConfig(imageSize: int("crop", 64), inChannels: inCh, modelChannels: int("channels", 32), outChannels: inCh,
                         numResBlocks: int("res-blocks", 2), attentionResolutions: Set(list("attention", [4])),
-                        channelMult: list("mult", [1, 2, 2]), numHeads: 1)
+                        channelMult: list("mult", [1, 2, 2]), numHeads: 1, numHeadChannels: int("head-channels", -1),
+                        useScaleShiftNorm: args.contains("--scale-shift"), resblockUpdown: args.contains("--resblock-updown"))
 let options = TrainingOptions(config: config, cropSize: int("crop", 64), batchSize: int("batch", 8), steps: int("steps", 10000),
                               learningRate: float("lr", 2e-4), emaDecay: float("ema", 0.999), seed: UInt64(int("seed", 0)),
                               checkpointEvery: int("every", 100), checkpointPath: output)
