@@ -21,8 +21,15 @@ public enum DataShape: Sendable, Equatable, CustomStringConvertible {
         switch self {
         case let .image(c, m):
             guard shape.count == 3 else { return "the prior takes \(self), got shape \(shape)" }
-            if let c, !c.contains(shape[0]) { return "the prior takes \(self), got \(shape[0]) channels" }
-            if shape[1] % m != 0 || shape[2] % m != 0 { return "the prior takes \(self), got \(shape[2])x\(shape[1])" }
+            if let c, !c.contains(shape[0]) {
+                let hint = c == [3] && shape[0] == 1 ? " (load a colour image, without `gray`)" : ""
+                return "the prior takes \(self), got \(shape[0]) channels" + hint
+            }
+            if shape[1] % m != 0 || shape[2] % m != 0 {
+                let w = shape[2] / m * m, h = shape[1] / m * m
+                let hint = w > 0 && h > 0 ? " (try `crop \(w)x\(h)`)" : ""
+                return "the prior takes \(self), got \(shape[2])x\(shape[1])" + hint
+            }
             return nil
         case let .vector(d):
             return shape == [d] ? nil : "the prior takes \(self), got shape \(shape)"

@@ -25,6 +25,8 @@ struct UNetPriorTests {
         #expect(prior.dataShape == .image(channels: [3], multiple: 4))
         #expect(prior.dataShape.mismatch([3, 32, 32]) == nil && prior.dataShape.mismatch([3, 64, 48]) == nil)
         #expect(prior.dataShape.mismatch([3, 30, 32]) != nil && prior.dataShape.mismatch([1, 32, 32]) != nil)
+        #expect(prior.dataShape.mismatch([3, 30, 34])?.hasSuffix("got 34x30 (try `crop 32x28`)") == true)
+        #expect(prior.dataShape.mismatch([1, 32, 32])?.contains("without `gray`") == true)
         #expect(prior.schedule.count == 1000 && abs(prior.schedule.alphaBar(0) - 0.9999) < 1e-12)
         #expect(prior.supportsVJP)   // through the existential
         let flops = try #require(prior.flops(itemShape: [3, 32, 32], items: 2))
