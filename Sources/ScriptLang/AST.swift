@@ -43,12 +43,14 @@ public indirect enum Statement: Sendable, Equatable {
     /// `try { … }`: a failing statement in the block is reported and undone, the rest of the block
     /// is skipped, and the script goes on.
     case attempt(body: [Statement], range: SourceRange)
+    /// `if A OP B { … } else { … }` (the `else` block may be empty).
+    case conditional(lhs: Expr, op: Comparison, opRange: SourceRange, rhs: Expr, then: [Statement], otherwise: [Statement], range: SourceRange)
 
     /// The whole statement's range.
     public var range: SourceRange {
         switch self {
         case let .command(_, _, _, r), let .assign(_, _, _, r), let .forLoop(_, _, _, _, r), let .define(_, _, _, _, r),
-             let .attempt(_, r): return r
+             let .attempt(_, r), let .conditional(_, _, _, _, _, _, r): return r
         }
     }
 }

@@ -79,7 +79,22 @@ public struct Lexer {
         switch b {
         case UInt8(ascii: "\n"): advance(); return make(.newline, from: start)
         case UInt8(ascii: ";"): advance(); return make(.semicolon, from: start)
-        case UInt8(ascii: "="): advance(); return make(.equals, from: start)
+        case UInt8(ascii: "="):
+            advance()
+            if peek == UInt8(ascii: "=") { advance(); return make(.comparison(.equal), from: start) }
+            return make(.equals, from: start)
+        case UInt8(ascii: "!") where peek(1) == UInt8(ascii: "="):
+            advance(); advance(); return make(.comparison(.notEqual), from: start)
+        case UInt8(ascii: "<"), UInt8(ascii: ">"):
+            advance()
+            let orEqual = peek == UInt8(ascii: "=")
+            if orEqual { advance() }
+            switch (b == UInt8(ascii: "<"), orEqual) {
+            case (true, false): return make(.comparison(.less), from: start)
+            case (true, true): return make(.comparison(.lessOrEqual), from: start)
+            case (false, false): return make(.comparison(.greater), from: start)
+            case (false, true): return make(.comparison(.greaterOrEqual), from: start)
+            }
         case UInt8(ascii: ","): advance(); return make(.comma, from: start)
         case UInt8(ascii: "{"): advance(); return make(.leftBrace, from: start)
         case UInt8(ascii: "}"): advance(); return make(.rightBrace, from: start)

@@ -103,6 +103,22 @@ public struct Parser {
             let seq = try value()
             let (body, end) = try block("for")
             return .forLoop(variable: n, variableRange: nr, sequence: seq, body: body, range: head.range.union(end))
+        case "if":
+            let lhs = try value()
+            guard case let .comparison(op) = peek.kind else {
+                throw fail(.expected("a comparison (==, !=, <, <=, >, >=) after 'if \(file.slice(lhs.range))'", found: peek), at: peek)
+            }
+            let opRange = advance().range
+            let rhs = try value()
+            let (then, thenEnd) = try block("if")
+            var otherwise: [Statement] = []
+            var end = thenEnd
+            if peek.plainWord == "else" {
+                advance()
+                let (b, e) = try block("else")
+                otherwise = b; end = e
+            }
+            return .conditional(lhs: lhs, op: op, opRange: opRange, rhs: rhs, then: then, otherwise: otherwise, range: head.range.union(end))
         case "try":
             guard peek.kind == .leftBrace else { throw fail(.expected("'{' after 'try'", found: peek), at: peek) }
             let (body, end) = try block("try")

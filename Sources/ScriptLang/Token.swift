@@ -14,6 +14,8 @@ public enum TokenKind: Sendable, Equatable {
     case word([TextPart])
     case equals, comma, semicolon, newline
     case leftBrace, rightBrace, leftBracket, rightBracket
+    /// A comparison of `if`: `==`, `!=`, `<`, `<=`, `>`, `>=`.
+    case comparison(Comparison)
     /// Text the lexer could not read; a diagnostic was recorded.
     case error
     case eof
@@ -32,6 +34,7 @@ public enum TokenKind: Sendable, Equatable {
         case .rightBrace: return "'}'"
         case .leftBracket: return "'['"
         case .rightBracket: return "']'"
+        case let .comparison(c): return "'\(c.rawValue)'"
         case .error: return "invalid text"
         case .eof: return "end of input"
         }
@@ -54,4 +57,9 @@ public struct Token: Sendable, Equatable {
         if case let .word(parts) = kind, parts.count == 1, case let .literal(s) = parts[0] { return s }
         return nil
     }
+}
+
+/// The comparisons of `if A OP B { … }`.
+public enum Comparison: String, Sendable, Equatable, CaseIterable {
+    case equal = "==", notEqual = "!=", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
 }

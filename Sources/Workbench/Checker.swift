@@ -51,6 +51,7 @@ enum Checker {
             switch s {
             case let .command(name, _, _, _): return name == "run"
             case let .forLoop(_, _, _, body, _), let .define(_, _, _, body, _), let .attempt(body, _): return containsRun(body)
+            case let .conditional(_, _, _, _, then, otherwise, _): return containsRun(then) || containsRun(otherwise)
             case .assign: return false
             }
         }
@@ -63,6 +64,7 @@ enum Checker {
                 known.insert(name)
                 collectDefinitions(body, into: &known)
             case let .forLoop(_, _, _, body, _), let .attempt(body, _): collectDefinitions(body, into: &known)
+            case let .conditional(_, _, _, _, then, otherwise, _): collectDefinitions(then + otherwise, into: &known)
             default: break
             }
         }
@@ -94,6 +96,8 @@ enum Checker {
                 }
             case let .forLoop(_, _, _, body, _), let .define(_, _, _, body, _), let .attempt(body, _):
                 walk(body, file: file, known: known, strictNames: strictNames, out: &out)
+            case let .conditional(_, _, _, _, then, otherwise, _):
+                walk(then + otherwise, file: file, known: known, strictNames: strictNames, out: &out)
             case .assign: break
             }
         }

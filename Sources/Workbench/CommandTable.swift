@@ -78,7 +78,7 @@ public struct CommandSpec: Sendable {
 /// The language's commands.
 public enum CommandTable {
     /// Keywords handled by the parser (not commands).
-    public static let keywords = ["let", "for", "def", "try"]
+    public static let keywords = ["let", "for", "def", "try", "if"]
 
     public static func spec(_ name: String) -> CommandSpec? { all.first { $0.name == name } }
     public static var names: [String] { all.map(\.name) }

@@ -2,7 +2,7 @@
 public enum Help {
     /// The list of commands by category, with user definitions.
     public static func overview(definitions: [String: Definition]) -> String {
-        var lines = ["red commands (help COMMAND for options; `let`, `for`, `def`, `try` for scripting):"]
+        var lines = ["red commands (help COMMAND for options; `let`, `for`, `def`, `if`, `try` for scripting):"]
         let width = (CommandTable.all.map(\.name.count).max() ?? 8) + 2
         for cat in CommandTable.categories {
             lines.append("")
@@ -53,6 +53,7 @@ public enum Help {
         switch k {
         case "let": return "let NAME = VALUE\n  set a variable; use it as $NAME (also inside strings and words: r_$w)"
         case "for": return "for NAME in [A, B, …] { … }\n  run the block once per item, with $NAME set"
+        case "if": return "if A OP B { … } else { … }\n  run the first block when the comparison holds, else the second (optional); OP is ==, !=, <, <=, >, >=; numbers compare numerically, == and != also compare words, strings and lists"
         case "try": return "try { … }\n  run the block; a statement that fails is reported as a warning and undone, the rest of the block is skipped, and the script goes on"
         default: return "def NAME a=1 b=2 { … $a … }\n  define a new command with options and their defaults"
         }

@@ -23,6 +23,10 @@ extension Session {
             state.definitions[name] = Definition(name: name, parameters: params, body: body, file: file)
         case let .command(name, nameRange, arguments, range):
             try call(name, nameRange: nameRange, arguments: arguments, range: range, file: file)
+        case let .conditional(lhs, op, opRange, rhs, then, otherwise, _):
+            let a = try evaluate(lhs, file: file), b = try evaluate(rhs, file: file)
+            let holds = try compare(a, op, b, at: opRange, file: file)
+            for s in holds ? then : otherwise { try execute(s, file: file) }
         case let .attempt(body, _):
             for s in body {
                 let saved = state
@@ -146,5 +150,27 @@ extension Session {
         }
         // parameters are local to the call; other assignments stay visible
         for (k, _) in def.parameters { state.variables[k] = saved[k] }
+    }
+
+    /// `A OP B` of `if`: numbers compare numerically; `==` and `!=` also compare words, strings
+    /// and lists by their text; ordering needs two numbers.
+    func compare(_ a: Value, _ op: Comparison, _ b: Value, at range: SourceRange, file: SourceFile) throws(Diagnostic) -> Bool {
+        if case let .number(x) = a, case let .number(y) = b {
+            switch op {
+            case .equal: return x == y
+            case .notEqual: return x != y
+            case .less: return x < y
+            case .lessOrEqual: return x <= y
+            case .greater: return x > y
+            case .greaterOrEqual: return x >= y
+            }
+        }
+        switch op {
+        case .equal: return a.description == b.description
+        case .notEqual: return a.description != b.description
+        default:
+            let bad = { if case .number = a { return b } else { return a } }()
+            throw Diagnostic(.error, .failed("'\(op.rawValue)' compares numbers; got \(bad.kindName) '\(bad)'"), at: range, in: file.name)
+        }
     }
 }

@@ -21,6 +21,7 @@ struct LexerTests {
         case .rightBrace: return "}"
         case .leftBracket: return "["
         case .rightBracket: return "]"
+        case let .comparison(c): return "op:" + c.rawValue
         case .error: return "err"
         case .eof: return "eof"
         }
@@ -43,6 +44,8 @@ struct LexerTests {
         Case(input: "x ${y}z", kinds: ["w:x", "w:<y>z", "eof"]),
         Case(input: "run Stdlib/tasks.red", kinds: ["w:run", "w:Stdlib/tasks.red", "eof"]),
         Case(input: "bad ! x", kinds: ["w:bad", "err", "w:x", "eof"]),
+        Case(input: "if $a==1 {} else {}", kinds: ["w:if", "w:<a>", "op:==", "n:1.0", "{", "}", "w:else", "{", "}", "eof"]),
+        Case(input: "a != b < c <= d > e >= f = g", kinds: ["w:a", "op:!=", "w:b", "op:<", "w:c", "op:<=", "w:d", "op:>", "w:e", "op:>=", "w:f", "=", "w:g", "eof"]),
         Case(input: "\"open", kinds: ["err", "eof"]),
     ]
 

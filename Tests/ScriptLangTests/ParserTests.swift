@@ -33,6 +33,15 @@ struct ParserTests {
         }
     }
 
+    @Test func ifElse() {
+        let p = parse("if $m == pigdm { a } else { b; c }\nif 1 < 2 { a }\nif 1 { a }")
+        guard case let .conditional(_, op, _, _, then, otherwise, _) = p.statements.first else { Issue.record("expected if"); return }
+        #expect(op == .equal && then.count == 1 && otherwise.count == 2)
+        guard case let .conditional(_, op2, _, _, _, otherwise2, _) = p.statements[1] else { Issue.record("expected if"); return }
+        #expect(op2 == .less && otherwise2.isEmpty)
+        #expect(p.diagnostics.map(\.description) == ["t.red:3:6: error: expected a comparison (==, !=, <, <=, >, >=) after 'if 1', found '{'"])
+    }
+
     @Test func tryBlock() {
         let p = parse("try { load \"a.png\"; sr4 }\ntry\ntry print 1")
         guard case let .attempt(body, range) = p.statements.first else { Issue.record("expected try"); return }
