@@ -3,6 +3,7 @@
 set progress=off
 let out = "out/paper/full"
 let sfx = ""
+let prior_name = natural              # prior of the ablations (weighting, order); quick-unet.red: unet
 let images = [astronaut, camera, chelsea, coffee]
 let steps = 200
 let nsol = 4

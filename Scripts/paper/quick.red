@@ -3,6 +3,7 @@
 set progress=off
 let out = "out/paper/quick"
 let sfx = "-64"                       # Stdlib/images/NAME-64.png
+let prior_name = natural              # prior of the ablations (weighting, order); quick-unet.red: unet
 let images = [coffee, camera]
 let steps = 50                        # RED-diff steps in the ablations
 let nsol = 3                          # ablations: independent solutions (seeds) per setting, metrics averaged

@@ -3,6 +3,7 @@
 set progress=off
 let out = "out/paper/smoke"
 let sfx = "-64"
+let prior_name = natural              # prior of the ablations (weighting, order); quick-unet.red: unet
 let images = [camera]
 let steps = 3
 let nsol = 2

@@ -2,7 +2,7 @@
 # on inpainting (centred box), 4x super-resolution and Gaussian deblurring.
 # Needs quick.red or full.red first (Scripts/paper/run does that).
 let d = "$out/weighting"
-prior natural
+prior $prior_name
 def ablate tag="" {
   solve pinv as pinv
   for w in [snr, sqrt, square, log, trunc, const] {
