@@ -29,10 +29,15 @@ public protocol ForwardOperator: Sendable {
     /// below 3·10⁻² are dropped as upstream does (DDRM/RED-diff `H_pinv`, `ZERO = 3e-2`), so
     /// measurement noise is not amplified by 10⁵. `solve pinv` keeps the exact A⁺.
     func stablePseudoInverse(_ y: Tensor) -> Tensor
+    /// The regularisation `stablePseudoInverse` applies, as a singular-value level: 0 for exact
+    /// inverses, 3·10⁻² (relative to σ_max) for blurs. A chain without an SVD damps its CGLS
+    /// solve with the largest level of its parts.
+    var stableDamping: Double { get }
 }
 
 extension ForwardOperator {
     public var svd: (any SVDOperator)? { nil }
+    public var stableDamping: Double { 0 }
     public func stablePseudoInverse(_ y: Tensor) -> Tensor { pseudoInverse(y) }
 }
 

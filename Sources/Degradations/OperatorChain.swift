@@ -97,15 +97,14 @@ public struct OperatorChain: ForwardOperator {
         return g
     }
 
+    /// The largest `stableDamping` of the parts.
+    public var stableDamping: Double { parts.map(\.stableDamping).max() ?? 0 }
+
     /// The stable inverse: the exact SVD's when there is one; for other linear chains containing a
     /// blur, CGLS damped as the blur's own stable inverse is (Tikhonov δ = 3·10⁻²).
     public func stablePseudoInverse(_ y: Tensor) -> Tensor {
         if let s = exactSVD { return s.stablePseudoInverse(y) }
-        let damping = parts.map { part -> Double in
-            if let c = part as? Convolution { return c.stableDamping }
-            if let s = part as? SeparableOperator, s.stableCutoff > s.cutoff { return Double(s.stableCutoff) }
-            return 0
-        }.max() ?? 0
+        let damping = stableDamping
         if isLinear && damping > 0 {
             return ConjugateGradient.leastSquares(y, apply: apply, adjoint: adjoint, tolerance: tolerance,
                                                   maxIterations: maxIterations, damping: damping)

@@ -113,6 +113,8 @@ public struct SeparableOperator: SVDOperator {
     /// The pseudo-inverse with singular values below `stableCutoff · σ_max` dropped (blurs:
     /// 3·10⁻², as upstream; resampling operators keep the exact A⁺).
     public func stablePseudoInverse(_ y: Tensor) -> Tensor { pseudoInverse(y, cutoff: stableCutoff) }
+    /// The cut of `stablePseudoInverse` when it differs from the exact inverse's, else 0.
+    public var stableDamping: Double { stableCutoff > cutoff ? Double(stableCutoff) : 0 }
 
     /// V Σ⁺ Uᵀ y with singular values below `cutoff · σ_max` treated as zero.
     func pseudoInverse(_ y: Tensor, cutoff: Float) -> Tensor {

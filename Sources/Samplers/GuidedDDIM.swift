@@ -19,7 +19,9 @@ struct GuidedDDIM {
     ///   - cotangent: (x̂0, A(x̂0), r) of one solution ↦ the cotangent of x̂0 to pull back.
     ///   - guide: applies the guidance to the DDIM step's result given g, ‖r‖² per solution, t
     ///     and s; returns the step size to log.
-    func solve(_ problem: InverseProblem, n: Int, base: SeededGenerator, control: SolveControl,
+    ///   - pinvY: `problem.op.stablePseudoInverse(problem.y)` when the caller already has it (a
+    ///     CGLS solve for operators without an SVD); computed here otherwise.
+    func solve(_ problem: InverseProblem, n: Int, base: SeededGenerator, control: SolveControl, pinvY: Tensor? = nil,
                cotangent: (Tensor, Tensor, Tensor) -> Tensor,
                guide: (inout Tensor, Tensor, [Double], Int, Int) -> Double) throws -> Solution {
         let schedule = problem.prior.schedule
@@ -29,7 +31,7 @@ struct GuidedDDIM {
         var priorRng = base.derived(-2)
         let pairs = descendingPairs(schedule, steps: steps)
         var driver = StepDriver(problem: problem, control: control, total: pairs.count, method: method)
-        let start = problem.replicated(problem.op.stablePseudoInverse(problem.y), n)
+        let start = problem.replicated(pinvY ?? problem.op.stablePseudoInverse(problem.y), n)
         var x = Tensor.linearCombination(Float(schedule.alpha(pairs[0].t)), start, Float(schedule.sigma(pairs[0].t)),
                                          noise.batch(n, itemShape))
         for (k, (t, s)) in pairs.enumerated() {

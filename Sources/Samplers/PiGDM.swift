@@ -13,7 +13,7 @@ enum PiGDM {
         let loop = GuidedDDIM(method: "pigdm", steps: options.steps, eta: options.eta,
                               explosionCause: "the guidance step exploded (try scale=\(options.scale / 4) or more steps)")
         let pinvY = problem.op.stablePseudoInverse(problem.y)
-        return try loop.solve(problem, n: n, base: base, control: control,
+        return try loop.solve(problem, n: n, base: base, control: control, pinvY: pinvY,
                               cotangent: { _, ax, _ in pinvY - problem.op.stablePseudoInverse(ax) }) { next, g, _, t, s in
             let coeff = options.scale * schedule.alpha(s) * schedule.alpha(t)
             next.add(g, scaledBy: Float(coeff))
