@@ -7,6 +7,13 @@ import Synchronization
 public final class CancellationFlag: Sendable {
     private let flag = Atomic<Bool>(false)
     public init() {}
+
+    /// A flag that is already set: a solve given it stops before its first step.
+    public static var cancelled: CancellationFlag {
+        let f = CancellationFlag()
+        f.cancel()
+        return f
+    }
     /// Requests cancellation (safe from any thread or a signal-watching task).
     public func cancel() { flag.store(true, ordering: .relaxed) }
     /// Clears the request (before the next command).

@@ -5,7 +5,8 @@ import Diffusion
 enum DDIM {
     static func solve(_ problem: InverseProblem, options: DDIMOptions, n: Int, base: SeededGenerator,
                       control: SolveControl) throws -> Solution {
-        let schedule = problem.prior.schedule
+        let prior = try problem.requirePrior(for: "ddim")
+        let schedule = prior.schedule
         try options.validate(maxSteps: schedule.count)
         let itemShape = problem.itemShape
         var noise: any NoiseSource = control.noise ?? SeededNoise(base: base, count: n)
@@ -15,7 +16,7 @@ enum DDIM {
         var x = noise.batch(n, itemShape)
         for (k, (t, s)) in pairs.enumerated() {
             if driver.isCancelled() { break }
-            let epsHat = problem.prior.epsilon(x, t: t, using: &priorRng)
+            let epsHat = prior.epsilon(x, t: t, using: &priorRng)
             let x0 = schedule.x0(fromEpsilon: epsHat, xt: x, t: t)
             let z = options.eta > 0 ? noise.batch(n, itemShape) : Tensor.zeros(like: x)
             x = DDIMStep(schedule: schedule, t: t, s: s, eta: options.eta).apply(x0: x0, z: z, epsHat: epsHat)

@@ -13,7 +13,8 @@ import Diffusion
 enum DDRM {
     static func solve(_ problem: InverseProblem, options: DDRMOptions, n: Int, base: SeededGenerator,
                       control: SolveControl) throws -> Solution {
-        let schedule = problem.prior.schedule
+        let prior = try problem.requirePrior(for: "ddrm")
+        let schedule = prior.schedule
         try options.validate(maxSteps: schedule.count)
         guard let svd = problem.op.svd else { throw SamplerError.noSVD(method: "ddrm", operatorName: problem.op.name) }
         let itemShape = problem.itemShape, d = itemShape.reduce(1, *)
@@ -50,7 +51,7 @@ enum DDRM {
 
         for (k, (t, sT)) in pairs.enumerated() {
             if driver.isCancelled() { break }
-            let epsHat = problem.prior.epsilon(x, t: t, using: &priorRng)
+            let epsHat = prior.epsilon(x, t: t, using: &priorRng)
             let x0 = schedule.x0(fromEpsilon: epsHat, xt: x, t: t)
             let rs = sT < 0 ? 0 : schedule.inverseSNR(sT)
             let keep = (1 - eta * eta).squareRoot() * rs

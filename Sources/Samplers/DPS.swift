@@ -11,7 +11,8 @@ import Diffusion
 enum DPS {
     static func solve(_ problem: InverseProblem, options: DPSOptions, n: Int, base: SeededGenerator,
                       control: SolveControl) throws -> Solution {
-        try options.validate(maxSteps: problem.prior.schedule.count)
+        let prior = try problem.requirePrior(for: "dps")
+        try options.validate(maxSteps: prior.schedule.count)
         let loop = GuidedDDIM(method: "dps", steps: options.steps, eta: options.eta,
                               explosionCause: "zeta \(options.zeta) too large (try zeta=\(options.zeta / 4))")
         // Cotangent of ‖r‖² w.r.t. x̂0: −2 J_Aᵀ r, per solution; the step ζ/‖r‖ per solution.

@@ -24,8 +24,9 @@ struct GuidedDDIM {
     func solve(_ problem: InverseProblem, n: Int, base: SeededGenerator, control: SolveControl, pinvY: Tensor? = nil,
                cotangent: (Tensor, Tensor, Tensor) -> Tensor,
                guide: (inout Tensor, Tensor, [Double], Int, Int) -> Double) throws -> Solution {
-        let schedule = problem.prior.schedule
-        guard problem.prior.supportsVJP else { throw SamplerError.noVJP(method: method, priorName: problem.prior.name) }
+        let prior = try problem.requirePrior(for: method)
+        let schedule = prior.schedule
+        guard prior.supportsVJP else { throw SamplerError.noVJP(method: method, priorName: prior.name) }
         let itemShape = problem.itemShape
         var noise: any NoiseSource = control.noise ?? SeededNoise(base: base, count: n)
         var priorRng = base.derived(-2)
@@ -36,7 +37,7 @@ struct GuidedDDIM {
                                          noise.batch(n, itemShape))
         for (k, (t, s)) in pairs.enumerated() {
             if driver.isCancelled() { break }
-            let epsHat = problem.prior.epsilon(x, t: t, using: &priorRng)
+            let epsHat = prior.epsilon(x, t: t, using: &priorRng)
             let x0 = schedule.x0(fromEpsilon: epsHat, xt: x, t: t)
             var cot = [Tensor](), squares = [Double](), loss = 0.0
             for i in 0..<n {
@@ -46,7 +47,7 @@ struct GuidedDDIM {
                 squares.append(sq); loss += sq / Double(Swift.max(r.count, 1)) / 2
                 cot.append(cotangent(xi, ax, r))
             }
-            let (_, g) = problem.prior.x0WithVJP(x, t: t, cotangent: Tensor.stacked(cot), using: &priorRng)
+            let (_, g) = prior.x0WithVJP(x, t: t, cotangent: Tensor.stacked(cot), using: &priorRng)
             let z = noise.batch(n, itemShape)
             var next = DDIMStep(schedule: schedule, t: t, s: s, eta: eta).apply(x0: x0, z: z, epsHat: epsHat)
             let lr = guide(&next, g, squares, t, s)

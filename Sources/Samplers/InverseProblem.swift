@@ -4,8 +4,8 @@ import Diffusion
 
 /// An inverse problem `y = A(x) + σ_y n` with a diffusion prior on `x`, all in model space.
 public struct InverseProblem: @unchecked Sendable {
-    /// The diffusion prior p(x).
-    public var prior: any DiffusionPrior
+    /// The diffusion prior p(x); nil for methods that need none (the pseudo-inverse).
+    public var prior: (any DiffusionPrior)?
     /// The forward operator A (acts on one item).
     public var op: any ForwardOperator
     /// The measurement `y` (shape `op.outputShape`), in model units.
@@ -17,10 +17,16 @@ public struct InverseProblem: @unchecked Sendable {
     /// Whether items are images `[C, H, W]` in [-1, 1] (PSNR/SSIM on [0, 1]) rather than raw vectors.
     public var isImage: Bool
 
-    public init(prior: any DiffusionPrior, op: any ForwardOperator, y: Tensor, sigmaY: Double,
+    public init(prior: (any DiffusionPrior)?, op: any ForwardOperator, y: Tensor, sigmaY: Double,
                 groundTruth: Tensor? = nil, isImage: Bool) {
         self.prior = prior; self.op = op; self.y = y; self.sigmaY = sigmaY
         self.groundTruth = groundTruth; self.isImage = isImage
+    }
+
+    /// The prior, or `SamplerError.invalidProblem` saying that `method` needs one.
+    public func requirePrior(for method: String) throws -> any DiffusionPrior {
+        guard let prior else { throw SamplerError.invalidProblem("'\(method)' needs a prior; set one first (for example 'prior natural')") }
+        return prior
     }
 
     /// The shape of one solution.
@@ -28,7 +34,7 @@ public struct InverseProblem: @unchecked Sendable {
 
     /// Throws `SamplerError.invalidProblem` unless prior, operator, measurement and ground truth fit.
     public func validate() throws {
-        if let why = prior.dataShape.mismatch(op.inputShape) {
+        if let prior, let why = prior.dataShape.mismatch(op.inputShape) {
             throw SamplerError.invalidProblem("operator '\(op.name)' takes items of shape \(op.inputShape), but \(why)")
         }
         guard y.shape == op.outputShape else {

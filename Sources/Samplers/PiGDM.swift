@@ -8,7 +8,8 @@ import Diffusion
 enum PiGDM {
     static func solve(_ problem: InverseProblem, options: PiGDMOptions, n: Int, base: SeededGenerator,
                       control: SolveControl) throws -> Solution {
-        let schedule = problem.prior.schedule
+        let prior = try problem.requirePrior(for: "pigdm")
+        let schedule = prior.schedule
         try options.validate(maxSteps: schedule.count)
         let loop = GuidedDDIM(method: "pigdm", steps: options.steps, eta: options.eta,
                               explosionCause: "the guidance step exploded (try scale=\(options.scale / 4) or more steps)")

@@ -27,7 +27,8 @@ enum REDDiff {
 
     static func solve(_ problem: InverseProblem, options: REDDiffOptions, n: Int, base: SeededGenerator,
                       control: SolveControl) throws -> Solution {
-        let schedule = problem.prior.schedule
+        let prior = try problem.requirePrior(for: "reddiff")
+        let schedule = prior.schedule
         try options.validate(maxSteps: schedule.count)
         let itemShape = problem.itemShape
         let batchShape = [n] + itemShape
@@ -36,7 +37,7 @@ enum REDDiff {
         var priorRng = base.derived(-2)
         let ts = timesteps(options, schedule: schedule, base: base)
         let v = options.obsWeight.value(sigmaY: problem.sigmaY)
-        let lr = options.effectiveLR(for: problem.prior)
+        let lr = options.effectiveLR(for: prior)
 
         var mu: Tensor
         switch options.initialization {
@@ -57,7 +58,7 @@ enum REDDiff {
             let w = options.lambda * options.weighting(sigma / alpha)
             let eps = Tensor.stacked((0..<n).map { noise.next(item: $0, shape: itemShape) })
             let xt = Tensor.linearCombination(Float(alpha), mu, Float(sigma), eps)
-            let epsHat = problem.prior.epsilon(xt, t: t, using: &priorRng)
+            let epsHat = prior.epsilon(xt, t: t, using: &priorRng)
             let x0 = mu
 
             // Data term: residuals and J_Aᵀ r per solution.

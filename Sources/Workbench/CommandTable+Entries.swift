@@ -3,6 +3,7 @@ extension CommandTable {
     static let solveCommon: [OptionSpec] = [
         OptionSpec("steps", .integer, "1000", "number of diffusion steps"),
         OptionSpec("n", .integer, "1", "independent solutions, one seed each"),
+        OptionSpec("stop", .integer, "", "stop after this many of the steps (how `save session` records an interrupted solve)"),
     ]
 
     static let redDiffOptions: [OptionSpec] = [
@@ -23,6 +24,10 @@ extension CommandTable {
                     options: [OptionSpec("size", .pair, "", "area-resize to W or WxH"),
                               OptionSpec("gray", .flag, "off", "convert to one channel")],
                     takesName: true, examples: ["load \"Stdlib/images/coffee.png\"", "load \"photo.png\" size=128 gray", "load \"other.png\" as ref"]),
+        CommandSpec("observe", "data", "FILE", "y := a real observation (PNG, JPEG, PPM/PGM, or tensor \"y\" of a .safetensors file); x becomes unknown, its shape inferred from y through A",
+                    options: [OptionSpec("size", .pair, "", "area-resize to W or WxH"),
+                              OptionSpec("gray", .flag, "off", "convert to one channel")],
+                    examples: ["observe \"photo.jpg\"", "observe \"small.png\"; downsample 4", "observe \"bw-photo.png\" gray; colorize"]),
         CommandSpec("crop", "data", "SIZE", "x := a SIZE or WxH crop (default: centered)",
                     options: [OptionSpec("at", .pair, "", "column,row of the top-left corner")], examples: ["crop 128 at=10,20"]),
         CommandSpec("sample", "data", "prior|posterior", "x := a draw from the prior, or exact posterior draws (GMM prior, linear A, Gaussian noise)",

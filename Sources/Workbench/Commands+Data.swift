@@ -20,14 +20,8 @@ extension Session {
             }
             datum = Datum(tensor: t, isImage: t.rank == 3, origin: "load \"\(path)\"")
         } else {
-            var img = try attempt(a, at: range, kind: .input) { try Image.load(path: resolved, gray: a.flag("gray", default: false)) }
-            if let (w, h) = try a.pair("size") {
-                let (_, ih, iw) = img.imageGeometry
-                // size=W keeps the aspect ratio
-                let height = a.options["size"].map { if case .number = $0.value { return Int((Double(ih) * Double(w) / Double(iw)).rounded()) } else { return h } } ?? h
-                img = try attempt(a, at: a.options["size"]?.range) { try Image.resized(img, width: w, height: Swift.max(1, height)) }
-            }
-            datum = Datum(tensor: img * 2 - 1, isImage: true, origin: "load \"\(path)\"")
+            let img = try readImage(a, path: path, at: range)
+            datum = Datum(tensor: img * 2 - 1, isImage: true, origin: "load \"\(path)\"" + (state.observedFrom == nil ? "" : ", the reference for metrics"))
         }
         if let (name, r) = a.name {
             try checkName(name, r, a)

@@ -78,7 +78,7 @@ extension Session {
     func cmdNoise(_ a: Arguments) throws {
         try a.atMost(1)
         let s = try a.positionalNumber(0, "a standard deviation", min: 0)
-        if state.x?.isImage ?? true, s > 1 {
+        if state.isImageData, s > 1 {
             throw failure(a, "image noise is a standard deviation in [0, 1] pixel units, got \(Value.format(s)); for example 0.05", at: a.positionals[0].range)
         }
         state.noise = s
@@ -86,10 +86,15 @@ extension Session {
     }
 
     /// σ_y in model units: 2·S for images, S for raw data.
-    var modelNoise: Double { (state.x?.isImage ?? true) ? 2 * state.noise : state.noise }
+    var modelNoise: Double { state.isImageData ? 2 * state.noise : state.noise }
 
-    /// Builds A for the current x when there is one, so a misfit shows at the statement that caused it.
+    /// Builds A for the current x (or, for an observation, for the x that y implies), so a misfit
+    /// shows at the statement that caused it.
     func revalidateChain(_ a: Arguments) throws {
+        if state.observedFrom != nil {
+            _ = try problemShape(a)
+            return
+        }
         guard let x = state.x, !state.chain.isEmpty else { return }
         _ = try buildOperator(a, shape: x.itemShape)
     }
@@ -135,6 +140,9 @@ extension Session {
 
     /// y := A(x) + noise.
     func measure(_ a: Arguments) throws {
+        if let source = state.observedFrom {
+            throw failure(a, "y is the observation read from '\(source)'; 'measure' makes y from a known x (to simulate, 'load' the image instead of observing it)")
+        }
         let x = try requireX(a)
         let op = try buildOperator(a, shape: x.itemShape)
         let noise = try attempt(a) { try MeasurementNoise(sigma: modelNoise) }

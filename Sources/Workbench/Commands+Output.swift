@@ -46,10 +46,13 @@ extension Session {
                 if isY, let x = state.x, x.isImage, !d.isImage { t = d.tensor }
                 if !d.isBatch, d.isImage == false, t.rank > 1 { t = t.reshaped([t.count]) }
                 let tensor = t
-                try write { try SafeTensors(tensors: ["x": tensor], metadata: ["red": "\(what)"]).write(to: path) }
+                // every value is tensor "x"; y is also tensor "y", so `observe` reads it back
+                let tensors = isY ? ["x": tensor, "y": tensor] : ["x": tensor]
+                try write { try SafeTensors(tensors: tensors, metadata: ["red": "\(what)"]).write(to: path) }
             } else {
                 try checkImageExtension(ext, a, pr)
-                guard let p = picture(of: d, isMeasurement: isY) else {
+                // a file holds y at its own size (a super-resolution y stays small), so it can be observed again
+                guard let p = picture(of: d, isMeasurement: isY, upscaled: false) else {
                     throw failure(a, "'\(what)' is \(d.summary), not an image; save it as .safetensors", at: a.positionals[0].range)
                 }
                 try write { try Image.save(p, to: path) }
@@ -86,19 +89,22 @@ extension Session {
         var ssim: Double?
         var residual: Double?
         var seconds: Double?
+        /// mean((y − A(x̂))²)/2, the data term the samplers minimise (model units).
+        var dataLoss: Double?
     }
 
     func metricsRows(_ a: Arguments) throws -> [MetricsRow] {
-        let x = try requireX(a)
+        let shape = try problemShape(a)
         let y = state.order.isEmpty ? nil : try measuredY(a)
-        let op = try buildOperator(a, shape: x.itemShape)
+        let op = try buildOperator(a, shape: shape)
         var rows: [MetricsRow] = []
         for name in state.order {
-            guard let d = state.values[name], d.itemShape == x.itemShape else { continue }
+            guard let d = state.values[name], d.itemShape == shape else { continue }
             var row = MetricsRow(name: name, seconds: d.seconds)
             let items = d.isBatch ? (0..<d.tensor.shape[0]).map { d.tensor.item($0) } : [d.tensor]
             let k = Double(items.count)
-            if x.isImage {
+            // without a ground truth (an observation and no reference) PSNR and SSIM stay empty
+            if let x = state.x, x.isImage {
                 let truth = ((x.tensor + 1) * 0.5).clamped(0, 1)
                 var ps = 0.0, ss = 0.0, ssOK = true
                 for it in items {
@@ -113,6 +119,7 @@ extension Session {
                 var r = 0.0
                 for it in items { r += (op.apply(it) - y.tensor).squaredNorm() / Double(Swift.max(y.tensor.count, 1)) }
                 row.residual = (r / k).squareRoot()
+                row.dataLoss = r / k / 2
             }
             rows.append(row)
         }
@@ -122,17 +129,22 @@ extension Session {
     func cmdMetrics(_ a: Arguments) throws {
         try a.atMost(0)
         let rows = try metricsRows(a)
-        func f(_ v: Double?, _ digits: Int) -> String { v.map { $0.isFinite ? String(format: "%.\(digits)f", $0) : ($0 > 0 ? "inf" : "nan") } ?? "-" }
-        var lines = ["name".padding(toLength: 14, withPad: " ", startingAt: 0) + "    psnr    ssim  residual  seconds"]
+        func f(_ v: Double?, _ digits: Int) -> String { v.map { $0.isFinite ? String(format: "%.\(digits)f", $0) : ($0 > 0 ? "inf" : "nan") } ?? "—" }
+        var lines = ["name".padding(toLength: 14, withPad: " ", startingAt: 0) + "    psnr    ssim  residual  data loss  seconds"]
         for r in rows {
             lines.append(r.name.padding(toLength: 14, withPad: " ", startingAt: 0)
-                + f(r.psnr, 2).leftPad(8) + f(r.ssim, 4).leftPad(8) + f(r.residual, 4).leftPad(10) + f(r.seconds, 2).leftPad(9))
+                + f(r.psnr, 2).leftPad(8) + f(r.ssim, 4).leftPad(8) + f(r.residual, 4).leftPad(10)
+                + (r.dataLoss.map { String(format: "%.3e", $0) } ?? "—").leftPad(11) + f(r.seconds, 2).leftPad(9))
         }
         if rows.isEmpty { lines.append("(no results yet)") }
+        if state.x == nil, let source = state.observedFrom, !rows.isEmpty {
+            lines.append("(x is unknown — y was observed from '\(source)': no PSNR/SSIM; 'load' a reference image to get them)")
+        }
         output(lines.joined(separator: "\n"))
         if let path = try a.text("to") {
             func c(_ v: Double?) -> String { v.map { $0.isFinite ? String($0) : ($0 > 0 ? "inf" : "") } ?? "" }
-            let csv = (["name,psnr,ssim,residual,seconds"] + rows.map { "\($0.name),\(c($0.psnr)),\(c($0.ssim)),\(c($0.residual)),\(c($0.seconds))" })
+            let csv = (["name,psnr,ssim,residual,seconds,data_loss"]
+                + rows.map { "\($0.name),\(c($0.psnr)),\(c($0.ssim)),\(c($0.residual)),\(c($0.seconds)),\(c($0.dataLoss))" })
                 .joined(separator: "\n") + "\n"
             try attempt(a, at: a.options["to"]?.range, kind: .output) { try AtomicFile.write(Data(csv.utf8), to: path) }
         }

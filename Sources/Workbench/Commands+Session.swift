@@ -92,10 +92,11 @@ extension Session {
     /// The text of `show`.
     public var showText: String {
         var lines: [String] = []
-        lines.append("x       " + (state.x.map { $0.summary + ($0.origin.isEmpty ? "" : "  (\($0.origin))") } ?? "none (load an image or 'sample prior')"))
+        let unknownX = state.observedFrom.map { "unknown (y is observed from '\($0)'; 'load' a reference for metrics)" }
+        lines.append("x       " + (state.x.map { $0.summary + ($0.origin.isEmpty ? "" : "  (\($0.origin))") } ?? unknownX ?? "none (load an image or 'sample prior')"))
         lines.append("A       " + (state.chain.isEmpty ? "identity" : state.chain.map(\.text).joined(separator: " ; ")))
         lines.append("noise   " + Value.format(state.noise))
-        let y = state.y.map { $0.summary + (state.yStale ? "  (stale: measured again before solve)" : "") }
+        let y = state.y.map { $0.summary + (state.observedFrom.map { "  (observed: \($0))" } ?? (state.yStale ? "  (stale: measured again before solve)" : "")) }
         lines.append("y       " + (y ?? "not measured"))
         lines.append("prior   " + (state.prior == nil ? "none" : state.priorName))
         if state.order.isEmpty {

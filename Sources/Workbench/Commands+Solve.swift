@@ -9,11 +9,15 @@ extension Session {
     /// `solve METHOD options… [as NAME]`.
     func cmdSolve(_ a: Arguments) throws {
         try a.atMost(1)
-        guard let prior = state.prior else { throw failure(a, "no prior yet: 'prior natural' (or 'prior gmm grid dim=8', or a prior file) first") }
         let methodName = a.variant ?? "reddiff"
+        let prior = state.prior
+        if prior == nil, methodName != "pinv" {
+            throw failure(a, "no prior yet: 'prior natural' (or 'prior gmm grid dim=8', or a prior file) first")
+        }
         let steps = try a.integer("steps", default: methodName == "ddrm" ? 20 : methodName == "ddim" ? 50 : methodName == "pigdm" ? 100 : 1000,
-                                  min: 1, max: prior.schedule.count)
+                                  min: 1, max: prior?.schedule.count ?? 1000)
         let n = try a.integer("n", default: 1, min: 1, max: Sampler.maxSolutions)
+        let stopAt = a.has("stop") ? try a.integer("stop", min: 0, max: steps) : nil
         let method: SamplerMethod
         switch methodName {
         case "reddiff":
@@ -49,17 +53,17 @@ extension Session {
         let problem: InverseProblem
         if methodName == "ddim" {
             let shape: [Int]
-            if let x { shape = x.itemShape } else if case let .vector(d) = prior.dataShape { shape = [d] } else {
+            if state.observedFrom != nil { shape = try problemShape(a) } else if let x { shape = x.itemShape } else if case let .vector(d)? = prior?.dataShape { shape = [d] } else {
                 throw failure(a, "no image yet: load one first, so the sample has its size")
             }
             problem = InverseProblem(prior: prior, op: Identity(shape: shape), y: Tensor.zeros(shape), sigmaY: 1,
-                                     groundTruth: x?.tensor, isImage: x?.isImage ?? false)
+                                     groundTruth: x?.tensor, isImage: state.isImageData)
         } else {
-            let x = try requireX(a)
-            if let why = prior.dataShape.mismatch(x.itemShape) { throw failure(a, why) }
+            let shape = try problemShape(a)
+            if let prior, let why = prior.dataShape.mismatch(shape) { throw failure(a, why) }
             let y = try measuredY(a)
-            let op = try buildOperator(a, shape: x.itemShape)
-            problem = InverseProblem(prior: prior, op: op, y: y.tensor, sigmaY: modelNoise, groundTruth: x.tensor, isImage: x.isImage)
+            let op = try buildOperator(a, shape: shape)
+            problem = InverseProblem(prior: prior, op: op, y: y.tensor, sigmaY: modelNoise, groundTruth: x?.tensor, isImage: state.isImageData)
         }
         var rng = state.nextGenerator()
         let name = a.name?.0 ?? methodName
@@ -67,8 +71,9 @@ extension Session {
         var bar = ProgressBar(label: name, enabled: terminal.isTerminal && state.progress, width: terminal.width, write: progress)
         let control = SolveControl(onStep: { info in
             bar.update(step: info.step, total: info.total, loss: info.dataLoss, elapsed: info.elapsed)
+            if let stopAt, info.step >= stopAt { return .stop }
             return .proceed
-        }, cancellation: cancellation)
+        }, cancellation: stopAt == 0 ? CancellationFlag.cancelled : cancellation)
         let solution: Solution
         do {
             solution = try Sampler.solve(problem, method: method, n: n, using: &rng, control: control)
@@ -82,9 +87,12 @@ extension Session {
         }
         store(solution.samples, name: name, n: n, a: a, origin: sourceText(a), seconds: solution.trace.seconds, isImage: problem.isImage)
         state.traces[name] = solution.trace
-        if solution.trace.stopReason == .cancelled {
-            status("interrupted at step \(solution.trace.rows.count)/\(steps); kept the last iterate as '\(name)'")
+        if solution.trace.stopReason == .cancelled, stopAt != 0 {
+            let taken = solution.trace.rows.count
+            status("interrupted at step \(taken)/\(steps); kept the last iterate as '\(name)'")
             cancellation.reset()
+            // `save session` records the solve with the steps it took, so a replay stops there too
+            recordedStop = taken
         }
     }
 

@@ -5,6 +5,7 @@ extension Session {
     func dispatchToolkit(_ a: Arguments, file: SourceFile) throws {
         switch a.command {
         case "load": try cmdLoad(a)
+        case "observe": try cmdObserve(a)
         case "crop": try cmdCrop(a)
         case "matrix": try cmdMatrix(a)
         case "sample": try cmdSample(a)

@@ -5,15 +5,15 @@ import Degradations
 extension Session {
     /// A value as a picture in [0, 1] `[C, H, W]`, or nil when it is not image data.
     /// y is shown as the measurement looks: masked pixels black, downsampled y upscaled by
-    /// pixel replication to x's size, |FFT| of phase retrieval on a log scale (centred).
-    func picture(of d: Datum, isMeasurement: Bool = false) -> Tensor? {
+    /// pixel replication to x's size (unless `upscaled` is false: files keep y's size), |FFT| of phase retrieval on a log scale (centred).
+    func picture(of d: Datum, isMeasurement: Bool = false, upscaled: Bool = true) -> Tensor? {
         let item = d.first
         if isMeasurement, case .phase? = state.chain.last?.kind, item.rank == 3 {
             return logMagnitude(item)
         }
         guard d.isImage, item.rank == 3 else { return nil }
         var img = ((item + 1) * 0.5).clamped(0, 1)
-        if isMeasurement, let x = state.x, x.isImage {
+        if isMeasurement, state.observedFrom == nil, let x = state.x, x.isImage {
             if case .maskBox? = state.chain.last?.kind, let m = try? lastMask(x.itemShape) { img *= m }
             else if case .maskRandom? = state.chain.last?.kind, let m = try? lastMask(x.itemShape) { img *= m }
             else if case .maskFreeform? = state.chain.last?.kind, let m = try? lastMask(x.itemShape) { img *= m }
@@ -21,7 +21,7 @@ extension Session {
             else if case .maskFile? = state.chain.last?.kind, let m = try? lastMask(x.itemShape) { img *= m }
             let (_, xh, xw) = x.tensor.imageGeometry
             let (_, yh, yw) = img.imageGeometry
-            if yh < xh, yw < xw {
+            if upscaled, yh < xh, yw < xw {
                 img = xh % yh == 0 && xw % yw == 0 && xh / yh == xw / yw ? replicated(img, factor: xh / yh) : img.areaResized(height: xh, width: xw)
             }
         }
@@ -81,9 +81,10 @@ extension Session {
         return tiles
     }
 
-    /// Tiles side by side on white, each under its label, resized to the first tile's height.
+    /// Tiles side by side on white, each under its label, resized to the height of x (or of the first result).
     func composeGrid(_ tiles: [(String, Tensor)]) -> Tensor? {
-        guard let first = tiles.first?.1 else { return nil }
+        // the height of x (or of the first result when x is unknown); y may be smaller (super-resolution)
+        guard let first = (tiles.first { $0.0 != "y" } ?? tiles.first)?.1 else { return nil }
         let (_, th, _) = first.imageGeometry
         let channels = tiles.contains { $0.1.shape[0] == 3 } ? 3 : 1
         let scale = Swift.max(2, th / 48)

@@ -36,6 +36,8 @@ public final class Session {
     /// The seed the session started with (for `save session`).
     public private(set) var initialSeed: UInt64
     var callDepth = 0
+    /// Set by a top-level solve that was interrupted: its statement is recorded with `stop=STEPS`.
+    var recordedStop: Int?
     var gnuplotProcess: Gnuplot?
     /// Where `Stdlib/` was found (for `prior natural` and relative Stdlib paths).
     public var stdlibDirectory: String?
@@ -82,9 +84,10 @@ public final class Session {
         if !problems.isEmpty { return .syntaxErrors(problems.sorted { $0.range.start < $1.range.start }) }
         for statement in program.statements {
             let saved = state
+            recordedStop = nil
             do {
                 try execute(statement, file: file)
-                if record { history.append(file.slice(statement.range)) }
+                if record { history.append(recordedText(statement, file: file)) }
             } catch var d as Diagnostic {
                 state = saved
                 if d.kind == .syntax { d.kind = .runtime }
@@ -99,6 +102,17 @@ public final class Session {
             }
         }
         return .success
+    }
+
+    /// A succeeded statement as `save session` writes it: as typed, except that an interrupted
+    /// top-level solve carries the steps it took (`stop=K`), so replaying it gives the same result.
+    func recordedText(_ statement: Statement, file: SourceFile) -> String {
+        let text = file.slice(statement.range)
+        guard let k = recordedStop, case let .command(name, _, arguments, _) = statement, name == "solve" else { return text }
+        if let stop = arguments.first(where: { $0.key == "stop" }) {
+            return text.replacingOccurrences(of: file.slice(stop.range), with: "stop=\(k)")
+        }
+        return text + " stop=\(k)"
     }
 
     /// Runs text (a line at the prompt, `-e`, or a whole script).

@@ -59,6 +59,8 @@ public enum DegradationKind: Sendable {
     case blurGaussian(sigma: Double, size: Int)
     case blurUniform(size: Int)
     case blurMotion(length: Int, angle: Double)
+    /// A measured kernel `[kh, kw]` read from `path`.
+    case blurKernel(Tensor, path: String)
     case downsample(factor: Int, bicubic: Bool)
     case colorize
     case phase(oversample: Double)
@@ -80,6 +82,9 @@ public struct SessionState: Sendable {
     public var y: Datum?
     /// Whether y no longer matches x, A and noise.
     public var yStale = true
+    /// The file y was read from (`observe`): y is then given, not measured, and x is unknown
+    /// (or, after a `load`, only the reference for `metrics`).
+    public var observedFrom: String?
     public var prior: (any DiffusionPrior)?
     public var priorName: String = ""
     /// Results and named values, by name, in creation order.
@@ -108,6 +113,9 @@ public struct SessionState: Sendable {
 
     /// Marks y stale after a change to x, A or noise.
     public mutating func invalidateMeasurement() {
-        yStale = true
+        if observedFrom == nil { yStale = true }
     }
+
+    /// Whether the session's data are images (x's, or the observation's when x is unknown).
+    public var isImageData: Bool { x?.isImage ?? y?.isImage ?? true }
 }
