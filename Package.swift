@@ -20,9 +20,10 @@ let package = Package(
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),
         .systemLibrary(name: "CFFTW", pkgConfig: "fftw3f", providers: [.apt(["libfftw3-dev"])]),
+        .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
 
         // MARK: - Libraries (one-way: TensorCore ← {Degradations, Diffusion} ← Samplers ← Workbench ← red)
-        .target(name: "TensorCore", dependencies: ["COpenBLAS", "CPNG", "CFFTW"], swiftSettings: numeric),
+        .target(name: "TensorCore", dependencies: ["COpenBLAS", "CPNG", "CFFTW", "CTurboJPEG"], swiftSettings: numeric),
         .target(name: "Degradations", dependencies: ["TensorCore"], swiftSettings: numeric),
         .target(name: "Diffusion", dependencies: ["TensorCore"], swiftSettings: numeric),
         .target(name: "Denoisers", dependencies: ["TensorCore", "Diffusion"], swiftSettings: numeric),

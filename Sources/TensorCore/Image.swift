@@ -1,14 +1,18 @@
 import Foundation
 
-/// Image files: PNG (8- and 16-bit; gray, gray+alpha, RGB, RGBA) and binary PPM/PGM (P6/P5).
+/// Image files: PNG (8- and 16-bit; gray, gray+alpha, RGB, RGBA), JPEG (8-bit gray or colour,
+/// baseline or progressive) and binary PPM/PGM (P6/P5).
 ///
 /// Images are `[C, H, W]` tensors with C = 1 (gray) or 3 (RGB) and values in [0, 1]: code value
 /// divided by the largest code value (255, 65535 or the PNM maxval). Alpha is dropped; colour
 /// chunks (gamma, ICC profile) are ignored, so the stored code values come back unchanged.
+/// JPEGs are decoded with libjpeg-turbo's accurate DCT and smooth chroma upsampling (the same
+/// samples as Pillow, to within one code value) and turned upright by their EXIF orientation.
 ///
 /// ```swift
 /// let x = try Image.load(path: "Stdlib/images/coffee.png")      // [3, 256, 256]
 /// try Image.save(x, to: "out.png", bitDepth: .sixteen)
+/// try Image.save(x, to: "out.jpg", quality: 95)                 // 4:2:0 baseline JPEG
 /// ```
 public enum Image {
     /// Bits per sample of a written file.
@@ -25,17 +29,21 @@ public enum Image {
         case png
         /// Binary PGM (P5) or PPM (P6); `channels` forces gray (1) or RGB (3), `nil` keeps the image's.
         case pnm(channels: Int?)
+        /// Baseline JPEG with `quality` in 1...100: 4:2:0 chroma subsampling for colour, gray as gray.
+        case jpeg(quality: Int)
 
-        /// The format for a file name's extension (`.png`, `.ppm`, `.pgm`, `.pnm`), case-insensitive.
+        /// The format for a file name's extension (`.png`, `.jpg`/`.jpeg` with quality
+        /// `Image.defaultJPEGQuality`, `.ppm`, `.pgm`, `.pnm`), case-insensitive.
         /// - Throws: `TensorError.invalid` for any other extension.
         public init(path: String) throws {
             switch (path as NSString).pathExtension.lowercased() {
             case "png": self = .png
+            case "jpg", "jpeg": self = .jpeg(quality: Image.defaultJPEGQuality)
             case "ppm": self = .pnm(channels: 3)
             case "pgm": self = .pnm(channels: 1)
             case "pnm": self = .pnm(channels: nil)
             case let ext:
-                throw TensorError.invalid("\(path): unsupported image file type '\(ext.isEmpty ? "(no extension)" : "." + ext)'; use .png, .ppm or .pgm")
+                throw TensorError.invalid("\(path): unsupported image file type '\(ext.isEmpty ? "(no extension)" : "." + ext)'; use .png, .jpg, .ppm or .pgm")
             }
         }
     }
@@ -43,7 +51,7 @@ public enum Image {
     /// The largest accepted width or height, in pixels.
     public static let maxSide = 16384
 
-    /// Reads a PNG, PPM or PGM file as a `[C, H, W]` tensor in [0, 1].
+    /// Reads a PNG, JPEG, PPM or PGM file as a `[C, H, W]` tensor in [0, 1].
     /// - Parameters:
     ///   - path: the file; its content decides the format.
     ///   - gray: return one channel (the mean of R, G and B for colour files).
@@ -62,13 +70,23 @@ public enum Image {
         return gray ? grayscale(image) : image
     }
 
-    /// Decodes the bytes of a PNG, PPM or PGM file (`path` only names it in errors).
+    /// Decodes the bytes of a PNG, JPEG, PPM or PGM file (`path` only names it in errors).
+    ///
+    /// The content decides the format: `P5`/`P6` is PNM, `FF D8` (the JPEG SOI marker) is JPEG and the
+    /// PNG signature is PNG.
     public static func decode(_ bytes: [UInt8], path: String = "<data>") throws -> Tensor {
+        guard !bytes.isEmpty else { throw TensorError.format(path: path, message: "the file is empty, not an image") }
+        if bytes.count >= 2 && bytes[0] == 0xFF && bytes[1] == 0xD8 {
+            return try decodeJPEG(bytes, path: path)
+        }
         if bytes.count >= 2 && bytes[0] == UInt8(ascii: "P") && (bytes[1] == UInt8(ascii: "5") || bytes[1] == UInt8(ascii: "6")) {
             return try PNM.decode(bytes, path: path, maxSide: maxSide)
         }
         if bytes.count >= 2 && bytes[0] == UInt8(ascii: "P") && (UInt8(ascii: "1")...UInt8(ascii: "4")).contains(bytes[1]) {
             throw TensorError.format(path: path, message: "plain (ASCII) or bitmap PNM files (P1–P4) are not supported; use binary P5/P6")
+        }
+        guard bytes.starts(with: PNGChunks.signature) else {
+            throw TensorError.format(path: path, message: "not a PNG, JPEG, PPM or PGM image (the file starts with none of their signatures)")
         }
         return try decodePNG(bytes, path: path)
     }
@@ -100,21 +118,32 @@ public enum Image {
         return Tensor(shape: [c, d.height, d.width], scalars: out)
     }
 
-    /// Writes `image` to `path` atomically, as PNG or PPM/PGM by the extension.
+    /// Writes `image` to `path` atomically, as PNG, JPEG or PPM/PGM by the extension.
     /// - Parameters:
     ///   - image: `[C, H, W]` (or `[H, W]`, or `[1, C, H, W]`) with C = 1 or 3; values are clamped
     ///     to [0, 1] (NaN becomes 0) and rounded to the nearest code value.
-    ///   - bitDepth: 8 (default) or 16 bits per sample.
-    /// - Throws: `TensorError.invalid` (unsupported shape or extension) or `TensorError.io`
-    ///   (missing folder, no permission), naming the path. Nothing is written on failure.
-    public static func save(_ image: Tensor, to path: String, bitDepth: BitDepth = .eight) throws {
-        let format = try FileFormat(path: path)
+    ///   - bitDepth: 8 (default) or 16 bits per sample (not for JPEG).
+    ///   - quality: JPEG quality in 1...100 (default `defaultJPEGQuality`); only for `.jpg`/`.jpeg`.
+    /// - Throws: `TensorError.invalid` (unsupported shape or extension, a quality for a lossless
+    ///   format or outside 1...100, 16-bit JPEG) or `TensorError.io` (missing folder, no permission),
+    ///   naming the path. Nothing is written on failure.
+    public static func save(_ image: Tensor, to path: String, bitDepth: BitDepth = .eight, quality: Int? = nil) throws {
+        var format = try FileFormat(path: path)
+        if let quality {
+            guard case .jpeg = format else {
+                throw TensorError.invalid("\(path): a quality applies only to JPEG files (.jpg, .jpeg); PNG, PPM and PGM are lossless")
+            }
+            format = .jpeg(quality: quality)
+        }
         let bytes = try encode(image, format: format, bitDepth: bitDepth, path: path)
         try AtomicFile.write(bytes, to: path)
     }
 
     /// The bytes of `image` in `format` (`path` only names it in errors).
+    /// - Throws: `TensorError.invalid` for an unsupported shape, or for JPEG a quality outside
+    ///   1...100 or 16 bits per sample.
     public static func encode(_ image: Tensor, format: FileFormat, bitDepth: BitDepth = .eight, path: String = "<data>") throws -> [UInt8] {
+        if case let .jpeg(quality) = format { try checkJPEG(quality: quality, bitDepth: bitDepth, path: path) }
         var x = try checkedImage(image, path: path)
         if case let .pnm(channels?) = format, channels != x.shape[0] {
             x = channels == 1 ? grayscale(x) : Tensor.concatenated([x, x, x])
@@ -131,6 +160,9 @@ public enum Image {
             return PNGChunks.filtered(png, chunks: chunks, dropping: ["gAMA", "cHRM"])
         case .pnm:
             return PNM.encode(samples, width: w, height: h, channels: c, maxValue: bitDepth.maxValue)
+        case let .jpeg(quality):
+            let codes = samples.map { UInt8(truncatingIfNeeded: $0) }
+            return try JPEGCodec.encode(codes, width: w, height: h, channels: c, quality: quality, path: path)
         }
     }
 
