@@ -39,7 +39,7 @@ while !args.isEmpty {
 }
 guard let imagesDir, let output else { fail("usage: red-train --images DIR --output FILE [--seed N] [--luma K] [--chroma K] [--patches N] [--iterations N]") }
 let names = ((try? FileManager.default.contentsOfDirectory(atPath: imagesDir)) ?? [])
-    .filter { [".png", ".ppm", ".pgm"].contains(where: $0.lowercased().hasSuffix) }.sorted()
+    .filter { [".png", ".jpg", ".jpeg", ".ppm", ".pgm"].contains(where: $0.lowercased().hasSuffix) }.sorted()
 guard !names.isEmpty else { fail("no PNG/PPM/PGM images in \(imagesDir)") }
 var images: [Tensor] = []
 for name in names {

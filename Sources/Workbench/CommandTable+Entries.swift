@@ -20,7 +20,7 @@ extension CommandTable {
     /// Every command, in the order `help` lists them.
     public static let all: [CommandSpec] = [
         // data
-        CommandSpec("load", "data", "FILE", "x := an image (PNG, [0,1]) or tensor \"x\" of a .safetensors file (raw); with `as NAME` a named image beside the results",
+        CommandSpec("load", "data", "FILE", "x := an image (PNG, JPEG, PPM/PGM; [0,1]) or tensor \"x\" of a .safetensors file (raw); with `as NAME` a named image beside the results",
                     options: [OptionSpec("size", .pair, "", "area-resize to W or WxH"),
                               OptionSpec("gray", .flag, "off", "convert to one channel")],
                     takesName: true, examples: ["load \"Stdlib/images/coffee.png\"", "load \"photo.png\" size=128 gray", "load \"other.png\" as ref"]),
@@ -104,7 +104,7 @@ extension CommandTable {
                     options: [OptionSpec("to", .path, "", "also write the comparison as CSV")], examples: ["compare red exact", "compare red exact to \"c.csv\""]),
 
         // output
-        CommandSpec("train", "prior", "patch FOLDER", "train a patch-GMM natural-image prior by EM on a folder of PNG/PPM images; it becomes the prior",
+        CommandSpec("train", "prior", "patch FOLDER", "train a patch-GMM natural-image prior by EM on a folder of PNG/JPEG/PPM images; it becomes the prior",
                     options: [OptionSpec("to", .path, "", "the prior file to write (required)"),
                               OptionSpec("components", .integer, "48", "luminance mixture components"),
                               OptionSpec("chroma", .integer, "16", "chroma mixture components (0: gray only)"),
@@ -118,8 +118,9 @@ extension CommandTable {
                     options: [OptionSpec("of", .text, "", "a solve's name or a list of names, e.g. of=[red, pg]"),
                               OptionSpec("to", .path, "", "write a .png or .svg file")],
                     examples: ["plot loss", "plot loss psnr to \"curves.png\"", "plot psnr of=[reddiff, pigdm]"]),
-        CommandSpec("save", "output", "result|x|y|grid|trace|session|NAME FILE", "write a value, a labelled grid, the trace CSV or the session script",
-                    examples: ["save result \"out.png\"", "save grid \"compare.png\"", "save trace \"trace.csv\"",
+        CommandSpec("save", "output", "result|x|y|grid|trace|session|NAME FILE", "write a value (.png, .jpg, .ppm/.pgm, .safetensors), a labelled grid, the trace CSV or the session script",
+                    options: [OptionSpec("quality", .integer, "92", "JPEG quality 1-100 (.jpg/.jpeg only)")],
+                    examples: ["save result \"out.png\"", "save result \"out.jpg\" quality=92", "save grid \"compare.png\"", "save trace \"trace.csv\"",
                                "save session \"explore.red\"", "save exact \"samples.safetensors\""]),
         CommandSpec("view", "output", "result|x|y|grid|NAME", "draw an image in the terminal (24-bit colour half-blocks)",
                     options: [OptionSpec("width", .integer, "", "columns (default: the terminal's)")], examples: ["view result"]),

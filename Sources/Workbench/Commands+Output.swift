@@ -29,6 +29,10 @@ extension Session {
         let pr = a.positionals[1].range
         let ext = (path as NSString).pathExtension.lowercased()
         func write(_ body: () throws -> Void) throws { try attempt(a, at: pr, kind: .output, body) }
+        let quality = a.has("quality") ? try a.integer("quality", min: 1, max: 100) : nil
+        if quality != nil, !["jpg", "jpeg"].contains(ext) {
+            throw failure(a, "'quality' applies to JPEG files (.jpg, .jpeg); '\(path)' is written losslessly", at: a.options["quality"]?.range)
+        }
         switch what {
         case "session":
             try write { try AtomicFile.write(Data(sessionScript.utf8), to: path) }
@@ -38,7 +42,7 @@ extension Session {
         case "grid":
             guard let grid = composeGrid(gridTiles()) else { throw failure(a, "nothing to show: the grid holds x, y and the results when they are images") }
             try checkImageExtension(ext, a, pr)
-            try write { try Image.save(grid, to: path) }
+            try write { try Image.save(grid, to: path, quality: quality) }
         default:
             let (d, isY) = try value(what, a, at: a.positionals[0].range)
             if ext == "safetensors" {
@@ -55,14 +59,14 @@ extension Session {
                 guard let p = picture(of: d, isMeasurement: isY, upscaled: false) else {
                     throw failure(a, "'\(what)' is \(d.summary), not an image; save it as .safetensors", at: a.positionals[0].range)
                 }
-                try write { try Image.save(p, to: path) }
+                try write { try Image.save(p, to: path, quality: quality) }
             }
         }
     }
 
     func checkImageExtension(_ ext: String, _ a: Arguments, _ r: SourceRange) throws {
-        guard ["png", "ppm", "pgm"].contains(ext) else {
-            throw failure(a, "unknown image file type '.\(ext)'; use .png (or .ppm, .pgm; .safetensors for raw values)", at: r, kind: .output)
+        guard ["png", "jpg", "jpeg", "ppm", "pgm"].contains(ext) else {
+            throw failure(a, "unknown image file type '.\(ext)'; use .png or .jpg (or .ppm, .pgm; .safetensors for raw values)", at: r, kind: .output)
         }
     }
 

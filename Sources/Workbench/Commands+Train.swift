@@ -33,8 +33,8 @@ extension Session {
             throw failure(a, "'\(folder)' is not a folder", at: a.positionals[1].range, kind: .input)
         }
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [])
-            .filter { ["png", "ppm", "pgm", "pnm"].contains(($0 as NSString).pathExtension.lowercased()) }.sorted()
-        guard !names.isEmpty else { throw failure(a, "no PNG/PPM/PGM images in '\(folder)'", at: a.positionals[1].range, kind: .input) }
+            .filter { ["png", "jpg", "jpeg", "ppm", "pgm", "pnm"].contains(($0 as NSString).pathExtension.lowercased()) }.sorted()
+        guard !names.isEmpty else { throw failure(a, "no PNG/JPEG/PPM/PGM images in '\(folder)'", at: a.positionals[1].range, kind: .input) }
         var images: [Tensor] = []
         for name in names {
             let path = (dir as NSString).appendingPathComponent(name)
