@@ -93,6 +93,12 @@ public struct REDDiffOptions: Sendable, Equatable {
         case data
     }
 
+    /// The learning rate of the official RED-diff configuration files (0.1), the default when a
+    /// prior recommends none.
+    public static let officialLR = 0.1
+    /// The learning rate the paper's text reports (0.5).
+    public static let paperLR = 0.5
+
     public var steps: Int
     public var lr: Double
     public var lrScale: LearningRateScale = .absolute
@@ -103,7 +109,7 @@ public struct REDDiffOptions: Sendable, Equatable {
     public var obsWeight: ObservationWeight
     public var optimizer: Optimizer
 
-    public init(steps: Int = 1000, lr: Double = 0.5, lambda: Double = 0.25, weighting: Weighting = .snr,
+    public init(steps: Int = 1000, lr: Double = REDDiffOptions.officialLR, lambda: Double = 0.25, weighting: Weighting = .snr,
                 order: Order = .desc, initialization: Initialization = .pinv,
                 obsWeight: ObservationWeight = .fixed(1), optimizer: Optimizer = .adam) {
         self.steps = steps; self.lr = lr; self.lambda = lambda; self.weighting = weighting

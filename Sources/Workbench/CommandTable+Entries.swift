@@ -7,7 +7,7 @@ extension CommandTable {
     ]
 
     static let redDiffOptions: [OptionSpec] = [
-        OptionSpec("lr", .number, "0.5", "Adam learning rate"),
+        OptionSpec("lr", .number, "0.1", "Adam learning rate (the official configuration's; the paper's text uses 0.5)"),
         OptionSpec("lrscale", .choice(["absolute", "data"]), "absolute", "data: lr is for images in [-1,1] and scales with the prior's spread"),
         OptionSpec("lambda", .number, "0.25", "regularisation weight λ"),
         OptionSpec("weight", .choice(["snr", "sqrt", "square", "log", "trunc", "const"]), "snr", "time weighting (snr: λ·σ_t/α_t)"),

@@ -153,10 +153,15 @@ extension Session {
         state.yStale = false
     }
 
-    /// y, measured first when stale.
+    /// y, measured first when stale. An observation seen through a final mask keeps only the
+    /// pixels the mask observes: what the file holds under the mask (scratches, text) is ignored.
     func measuredY(_ a: Arguments) throws -> Datum {
         if state.yStale || state.y == nil { try measure(a) }
-        guard let y = state.y else { throw failure(a, "no measurement") }
+        guard var y = state.y else { throw failure(a, "no measurement") }
+        if state.observedFrom != nil, let last = state.chain.last, last.kind.isMask {
+            let mask = try attempt(a) { try buildPart(last, shape: y.tensor.shape) }
+            y.tensor = mask.apply(y.tensor)
+        }
         return y
     }
 }

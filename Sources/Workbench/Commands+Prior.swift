@@ -2,11 +2,14 @@ import Foundation
 import ScriptLang
 import TensorCore
 import Diffusion
+import Networks
+import Samplers
 
 extension Session {
     func cmdPrior(_ a: Arguments) throws {
         let prior: any DiffusionPrior
         let name: String
+        var priorFile: String?
         switch a.positionals.first?.value {
         case let .text(word, false)? where PriorCatalog.names.contains(word):
             guard let dir = stdlibDirectory else {
@@ -29,17 +32,20 @@ extension Session {
                 try a.atMost(1)
                 prior = try attempt(a, kind: .input) { try Priors.natural(stdlib: dir) }
                 name = "patch"
+                priorFile = (dir as NSString).appendingPathComponent("priors/natural.safetensors")
             case "unet":
                 prior = try shippedPrior(a, dir, "priors/unet.safetensors",
                                          missing: { "no shipped U-Net in '\($0)'; give a checkpoint file: prior \"model.safetensors\"" }) {
                     try PriorCatalog.unet(stdlib: dir)
                 }
                 name = "unet"
+                priorFile = (dir as NSString).appendingPathComponent("priors/unet.safetensors")
             default:
                 prior = try shippedPrior(a, dir, "priors/natural.safetensors", missing: {
                     "the natural-image prior '\($0)' is missing; run Scripts/setup (or give a prior file: prior \"FILE.safetensors\")"
                 }) { try PriorCatalog.natural(stdlib: dir) }
                 name = "natural"
+                priorFile = (dir as NSString).appendingPathComponent("priors/natural.safetensors")
             }
         case .text("gmm", false)?:
             try a.atMost(2)
@@ -60,11 +66,19 @@ extension Session {
             }
             prior = try attempt(a, at: a.positionals[0].range, kind: .input) { try PriorCatalog.load(path: resolved) }
             name = "\"\(path)\" (\(prior.name))"
+            priorFile = resolved
         default:
             throw a.error(.missingVariant(command: "prior", expected: PriorCatalog.names + ["gmm", "\"FILE.safetensors\""]))
         }
         state.prior = prior
         state.priorName = name
+        state.priorSettings = try recommendedSettings(a, file: priorFile)
+    }
+
+    /// The sampler settings recorded in a prior file's metadata (`red_settings`), if any.
+    func recommendedSettings(_ a: Arguments, file: String?) throws -> RecommendedSettings? {
+        guard let file, let json = UNetModel.metadata(ofFileAt: file)?[RecommendedSettings.metadataKey] else { return nil }
+        return try attempt(a, kind: .input) { try RecommendedSettings(json: json) }
     }
 
     /// A prior whose weights ship in the standard library folder `dir` as `file`; `missing(path)`

@@ -78,7 +78,9 @@ extension Session {
                 throw a.error(.unknownVariant(v, command: name, expected: spec.variants.map(\.name),
                                               suggestion: EditDistance.suggestion(for: v, among: spec.variants.map(\.name))), a.positionals[1].range)
             }
-            output(Help.command(spec, variant: v))
+            var text = Help.command(spec, variant: v)
+            if name == "solve", state.prior != nil { text += "\n" + settingsNote(method: v ?? "reddiff") }
+            output(text)
         } else if let def = state.definitions[name] {
             output("\(name) " + def.parameters.map { "\($0.0)=\($0.1.source)" }.joined(separator: " ") + "\n  defined with 'def'")
         } else if CommandTable.keywords.contains(name) {
@@ -87,6 +89,18 @@ extension Session {
             throw a.error(.unknownCommand(name, suggestion: EditDistance.suggestion(for: name, among: CommandTable.names + state.definitions.keys)),
                           a.positionals[0].range)
         }
+    }
+
+    /// Which values a solve with `method` would use now, and where they come from.
+    func settingsNote(method: String) -> String {
+        let inForce = settingsInForce(method: method)
+        let fromPrior = inForce.filter { $0.source == "prior" }
+        let family = state.taskFamily.rawValue
+        let values = inForce.map { "\($0.option)=\($0.value)" }.joined(separator: " ")
+        if fromPrior.isEmpty {
+            return "\(method) for \(family): \(values) (official defaults; the prior recommends none)"
+        }
+        return "\(method) for \(family): \(values) (from the prior: \(fromPrior.map(\.option).joined(separator: ", ")); the rest official defaults)"
     }
 
     /// The text of `show`.
@@ -99,6 +113,7 @@ extension Session {
         let y = state.y.map { $0.summary + (state.observedFrom.map { "  (observed: \($0))" } ?? (state.yStale ? "  (stale: measured again before solve)" : "")) }
         lines.append("y       " + (y ?? "not measured"))
         lines.append("prior   " + (state.prior == nil ? "none" : state.priorName))
+        if state.prior != nil { lines.append("solve   " + settingsNote(method: "reddiff")) }
         if state.order.isEmpty {
             lines.append("results none")
         } else {

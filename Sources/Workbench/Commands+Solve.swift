@@ -7,9 +7,10 @@ import Samplers
 
 extension Session {
     /// `solve METHOD options… [as NAME]`.
-    func cmdSolve(_ a: Arguments) throws {
-        try a.atMost(1)
-        let methodName = a.variant ?? "reddiff"
+    func cmdSolve(_ given: Arguments) throws {
+        try given.atMost(1)
+        let methodName = given.variant ?? "reddiff"
+        let a = withRecommendedSettings(given, method: methodName)
         let prior = state.prior
         if prior == nil, methodName != "pinv" {
             throw failure(a, "no prior yet: 'prior natural' (or 'prior gmm grid dim=8', or a prior file) first")
@@ -34,7 +35,7 @@ extension Session {
             let opt = try a.choice("optimizer", REDDiffOptions.Optimizer.allCases.map(\.rawValue), default: "adam")
             let scale = try a.choice("lrscale", REDDiffOptions.LearningRateScale.allCases.map(\.rawValue), default: "absolute")
             var options = REDDiffOptions(
-                steps: steps, lr: try a.number("lr", default: 0.5, min: 0, exclusiveMin: true), lambda: try a.number("lambda", default: 0.25, min: 0),
+                steps: steps, lr: try a.number("lr", default: REDDiffOptions.officialLR, min: 0, exclusiveMin: true), lambda: try a.number("lambda", default: 0.25, min: 0),
                 weighting: REDDiffOptions.Weighting(rawValue: w) ?? .snr, order: REDDiffOptions.Order(rawValue: o) ?? .desc,
                 initialization: REDDiffOptions.Initialization(rawValue: i) ?? .pinv, obsWeight: obs,
                 optimizer: REDDiffOptions.Optimizer(rawValue: opt) ?? .adam)
@@ -93,6 +94,28 @@ extension Session {
             cancellation.reset()
             // `save session` records the solve with the steps it took, so a replay stops there too
             recordedStop = taken
+        }
+    }
+
+    /// The solve's arguments with the prior's recommended settings filled in for every option the
+    /// statement leaves out (explicit options win).
+    func withRecommendedSettings(_ a: Arguments, method: String) -> Arguments {
+        guard let settings = state.priorSettings, let spec = a.spec else { return a }
+        var out = a
+        let known = Set(spec.options(for: method).map(\.name))
+        for (key, text) in settings.options(method: method, family: state.taskFamily) where known.contains(key) && a.options[key] == nil {
+            out.options[key] = (Double(text).map(Value.number) ?? .text(text, quoted: false), a.range)
+        }
+        return out
+    }
+
+    /// The values a solve with `method` would use, each with where it comes from (for `help solve` and `show`).
+    func settingsInForce(method: String) -> [(option: String, value: String, source: String)] {
+        guard let spec = CommandTable.spec("solve") else { return [] }
+        let recommended = state.priorSettings?.options(method: method, family: state.taskFamily) ?? [:]
+        return spec.options(for: method).filter { !$0.defaultValue.isEmpty || recommended[$0.name] != nil }.map { o in
+            if let v = recommended[o.name] { return (o.name, v, "prior") }
+            return (o.name, o.defaultValue, "default")
         }
     }
 

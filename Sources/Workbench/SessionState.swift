@@ -70,6 +70,24 @@ public enum DegradationKind: Sendable {
     case matrix(Tensor, path: String)
 }
 
+extension DegradationKind {
+    /// Whether the step is a blur.
+    public var isBlur: Bool {
+        switch self {
+        case .blurGaussian, .blurUniform, .blurMotion, .blurKernel: return true
+        case .maskBox, .maskRandom, .maskFreeform, .maskHalf, .maskFile, .downsample, .colorize, .phase, .hdr, .sense, .senseRows, .matrix: return false
+        }
+    }
+
+    /// Whether the step hides pixels (its output has the input's shape, hidden pixels zero).
+    public var isMask: Bool {
+        switch self {
+        case .maskBox, .maskRandom, .maskFreeform, .maskHalf, .maskFile: return true
+        case .blurGaussian, .blurUniform, .blurMotion, .blurKernel, .downsample, .colorize, .phase, .hdr, .sense, .senseRows, .matrix: return false
+        }
+    }
+}
+
 /// Everything a session knows; a value type, so a failed statement is undone by dropping a copy.
 public struct SessionState: Sendable {
     public var seed: UInt64 = 0
@@ -87,6 +105,8 @@ public struct SessionState: Sendable {
     public var observedFrom: String?
     public var prior: (any DiffusionPrior)?
     public var priorName: String = ""
+    /// The sampler settings the prior's file recommends (nil: none; the official defaults apply).
+    public var priorSettings: RecommendedSettings?
     /// Results and named values, by name, in creation order.
     public var values: [String: Datum] = [:]
     public var order: [String] = []
@@ -114,6 +134,16 @@ public struct SessionState: Sendable {
     /// Marks y stale after a change to x, A or noise.
     public mutating func invalidateMeasurement() {
         if observedFrom == nil { yStale = true }
+    }
+
+    /// The task family of A, for the prior's recommended settings: super-resolution when A
+    /// downsamples, else deblurring when it blurs, else inpainting when it masks, else other.
+    public var taskFamily: RecommendedSettings.TaskFamily {
+        let kinds = chain.map(\.kind)
+        if kinds.contains(where: { if case .downsample = $0 { return true } else { return false } }) { return .superResolution }
+        if kinds.contains(where: \.isBlur) { return .deblurring }
+        if kinds.contains(where: \.isMask) { return .inpainting }
+        return .other
     }
 
     /// Whether the session's data are images (x's, or the observation's when x is unknown).
