@@ -95,7 +95,7 @@ func benchKernelBlur(quick: Bool) {
                 let d = try Convolution(shape: s, kernel: km, method: .direct)
                 let a = try Convolution(shape: s, kernel: km)
                 let tm = Timing.bestInterleaved(of: reps, [{ blackHole(f.apply(xs)) }, { blackHole(d.apply(xs)) }])
-                Report.row("kernel \(m)x\(m) on 3x\(side)x\(side): fft / direct", Report.ms(tm[0]), Report.ms(tm[1]),
+                Report.row("kernel \(m)x\(m) on 3x\(side)x\(side) fft/direct", Report.ms(tm[0]), Report.ms(tm[1]),
                            "(auto: \(a.method), faster: \(tm[0] < tm[1] ? "fft" : "direct"))")
             }
         }
