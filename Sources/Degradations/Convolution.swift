@@ -3,22 +3,43 @@ import TensorCore
 /// A general (non-separable) 2-D blur with zero boundary on every channel of `[C, H, W]`:
 /// `y[i, j] = Σ_{a,b} k[a, b]·x[i − a + (k_h − 1)/2, j − b + (k_w − 1)/2]` (same size as `x`).
 ///
-/// Direct convolution over the kernel's nonzero taps (row axpys); the adjoint is the
-/// correlation with the same taps. It has no matrix-free SVD; the pseudo-inverse is CGLS on
-/// the normal equations to `tolerance`.
+/// Two paths compute this same linear map (`Method`): direct convolution over the kernel's
+/// nonzero taps (row axpys), or a zero-padded real FFT (`Convolution+FFT.swift`); `.auto` takes
+/// the one with the smaller operation count. The adjoint is the correlation with the same kernel
+/// by the same path. It has no matrix-free SVD; the pseudo-inverse is CGLS on the normal
+/// equations to `tolerance`.
 public struct Convolution: LinearOperator {
+    /// How the convolution is computed; both paths give the same map up to Float rounding.
+    public enum Method: String, Sendable, CaseIterable {
+        /// The cheaper of the two by operation count: `direct` when
+        /// `taps·H·W ≤ 12·P·Q·log₂(P·Q)` for the FFT size `P × Q`, else `fft`.
+        case auto
+        /// Row axpys over the nonzero taps: O(taps·C·H·W).
+        case direct
+        /// Real FFTs of size `P × Q ≥ (H + ⌊k_h/2⌋) × (W + ⌊k_w/2⌋)` (7-smooth sizes):
+        /// O(C·P·Q·log(P·Q)), independent of the number of taps.
+        case fft
+    }
+
     public let name: String
     public let inputShape: [Int]
     /// The kernel `[k_h, k_w]`.
     public let kernel: Tensor
     /// The relative tolerance and iteration cap of the CG pseudo-inverse.
     public let tolerance: Double, maxIterations: Int
-    let taps: [(di: Int, dj: Int, w: Float)]   // y[i, j] += w·x[i + di, j + dj]
+    /// The path `apply` and `adjoint` take: `.direct` or `.fft` (`.auto` is resolved at init).
+    public let method: Method
+    let taps: [(di: Int, dj: Int, w: Float)]   // y[i, j] += w·x[i + di, j + dj] (direct path)
+    let plan: FFTPlan?                          // the kernel's spectrum (FFT path)
+    let absSum: Double                          // Σ|k|, the bound on σ_max
     public var outputShape: [Int] { inputShape }
 
     /// A convolution with `kernel` `[k_h, k_w]` for images of `shape`.
+    /// - Parameters:
+    ///   - method: the computation path; `.auto` picks by operation count.
     /// - Throws: `OperatorError.invalidParameter` when the kernel is larger than the image.
-    public init(shape: [Int], kernel: Tensor, name: String = "blur", tolerance: Double = 1e-6, maxIterations: Int = 1000) throws {
+    public init(shape: [Int], kernel: Tensor, name: String = "blur", tolerance: Double = 1e-6, maxIterations: Int = 1000,
+                method: Method = .auto) throws {
         let (_, h, w) = try Validate.image(shape, for: name)
         guard kernel.rank == 2 else {
             throw OperatorError.shapeMismatch(what: "the blur kernel", got: kernel.shape, expected: "a 2-D kernel [kh, kw]")
@@ -33,11 +54,23 @@ public struct Convolution: LinearOperator {
         self.kernel = kernel
         self.tolerance = tolerance
         self.maxIterations = maxIterations
+        let nonzero = kernel.scalars.reduce(0) { $0 + ($1 != 0 ? 1 : 0) }
+        self.absSum = kernel.scalars.reduce(0.0) { $0 + Double(abs($1)) }
+        let resolved: Method
+        switch method {
+        case .auto: resolved = FFTPlan.isCheaper(taps: nonzero, h: h, w: w, kh: kh, kw: kw) ? .fft : .direct
+        case .direct, .fft: resolved = method
+        }
+        self.method = resolved
         var taps = [(di: Int, dj: Int, w: Float)]()
-        for a in 0..<kh { for b in 0..<kw where kernel.scalars[a * kw + b] != 0 {
-            taps.append(((kh - 1) / 2 - a, (kw - 1) / 2 - b, kernel.scalars[a * kw + b]))
-        } }
+        if resolved == .direct {
+            taps.reserveCapacity(nonzero)
+            for a in 0..<kh { for b in 0..<kw where kernel.scalars[a * kw + b] != 0 {
+                taps.append(((kh - 1) / 2 - a, (kw - 1) / 2 - b, kernel.scalars[a * kw + b]))
+            } }
+        }
         self.taps = taps
+        self.plan = resolved == .fft ? FFTPlan(kernel: kernel, h: h, w: w) : nil
     }
 
     /// `dst[i, j] = Σ w·src[i + di, j + dj]` over the taps, zero outside.
@@ -69,8 +102,15 @@ public struct Convolution: LinearOperator {
         return Tensor(shape: inputShape, scalars: out)
     }
 
-    public func apply(_ x: Tensor) -> Tensor { accumulate(x, flip: false) }
-    public func adjoint(_ y: Tensor) -> Tensor { accumulate(y, flip: true) }
+    public func apply(_ x: Tensor) -> Tensor {
+        if let plan { return plan.convolve(x, shape: inputShape, adjoint: false) }
+        return accumulate(x, flip: false)
+    }
+
+    public func adjoint(_ y: Tensor) -> Tensor {
+        if let plan { return plan.convolve(y, shape: inputShape, adjoint: true) }
+        return accumulate(y, flip: true)
+    }
 
     /// The minimum-norm least-squares solution by CGLS.
     public func pseudoInverse(_ y: Tensor) -> Tensor {
@@ -79,7 +119,7 @@ public struct Convolution: LinearOperator {
 
     /// The Tikhonov damping δ of `stablePseudoInverse`: 3·10⁻² of σ_max's bound Σ|k|, the soft
     /// counterpart of the separable blurs' (and upstream's) cut of singular values below 3·10⁻².
-    public var stableDamping: Double { 3e-2 * taps.reduce(0.0) { $0 + Double(abs($1.w)) } }
+    public var stableDamping: Double { 3e-2 * absSum }
 
     /// The damped CGLS solve (`stableDamping`): without it the exact A⁺ of a blur amplifies
     /// measurement noise by orders of magnitude (ΠGDM's guidance and the samplers' start).

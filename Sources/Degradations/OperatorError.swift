@@ -10,6 +10,9 @@ public enum OperatorError: Error, CustomStringConvertible, Equatable {
     case noSVD(name: String)
     /// A numerical failure while preparing the operator (for example an SVD that did not converge).
     case numerical(String)
+    /// A data file (for example a blur kernel) that cannot be read or used: `message` says why
+    /// and what would fit.
+    case file(path: String, message: String)
 
     public var description: String {
         switch self {
@@ -23,6 +26,8 @@ public enum OperatorError: Error, CustomStringConvertible, Equatable {
                 + "phase, hdr and most chains do not): use reddiff, dps or pgdm instead"
         case let .numerical(message):
             return message
+        case let .file(path, message):
+            return "\(path): \(message)"
         }
     }
 

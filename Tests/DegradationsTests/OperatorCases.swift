@@ -1,4 +1,5 @@
 import Degradations
+import Foundation
 import TensorCore
 
 /// Every linear operator of the module, on small shapes.
@@ -44,6 +45,26 @@ let linearCases: [OperatorCase] = [
     OperatorCase("blur motion trajectory (CG)") {
         var g = SeededGenerator(seed: 8)
         return try MotionBlur.trajectory(shape: imageShape, size: 7, intensity: 0.5, using: &g)
+    },
+    // Kernel-file blurs (the CSV and PNG kernels have a dominant centre tap: well conditioned for CGLS).
+    OperatorCase("blur kernel csv 5x5 direct (CG)") {
+        try withTemporaryFile("psf.csv", write: writeText("0, 0, 1, 0, 0\n0, 1, 2, 1, 0\n# centre row\n1, 2, 20, 2, 1\n0, 1, 2, 1, 0\n0, 0, 1, 0, 0\n")) {
+            try Blur.kernel(shape: imageShape, kernel: try BlurKernel.load(path: $0), name: "blur kernel psf.csv", method: .direct)
+        }
+    },
+    OperatorCase("blur kernel png 4x7 even fft (CG)") {
+        let codes = Tensor(shape: [1, 4, 7], scalars: (0..<28).map { Float($0 == 10 ? 255 : ($0 * 37) % 9) / 255 })
+        return try withTemporaryFile("psf.png", write: { try Image.save(codes, to: $0) }) {
+            try Blur.kernel(shape: imageShape, kernel: try BlurKernel.load(path: $0), name: "blur kernel psf.png", method: .fft)
+        }
+    },
+    OperatorCase("blur kernel safetensors image-sized auto (CG)") {
+        try withTemporaryFile("psf.safetensors", write: { try SafeTensors(tensors: ["kernel": denseKernel(16, 12, seed: 21)]).write(to: $0) }) {
+            try Blur.kernel(shape: imageShape, kernel: try BlurKernel.load(path: $0), name: "blur kernel psf.safetensors")
+        }
+    },
+    OperatorCase("blur kernel gray fft (CG)") {
+        try Blur.kernel(shape: [1, 13, 10], kernel: denseKernel(6, 3, seed: 22), name: "blur kernel k", method: .fft)
     },
     OperatorCase("sense signed DCT") { var g = SeededGenerator(seed: 3); return try CompressedSensing(shape: imageShape, fraction: 0.25, using: &g) },
     OperatorCase("sense DCT") {

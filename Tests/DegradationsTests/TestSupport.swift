@@ -56,3 +56,24 @@ func directConvolution(_ x: Tensor, kernel k: Tensor) -> Tensor {
 func outer(_ a: [Float], _ b: [Float]) -> Tensor {
     Tensor(shape: [a.count, b.count], scalars: a.flatMap { u in b.map { u * $0 } })
 }
+
+/// A dense positive kernel `[kh, kw]` (every tap nonzero), seeded.
+func denseKernel(_ kh: Int, _ kw: Int, seed: UInt64) -> Tensor {
+    randn([kh, kw], seed: seed).map { abs($0) + 0.05 }
+}
+
+/// Runs `body` with the path of a fresh file `name` in a new temporary folder that `write` fills;
+/// the folder is removed afterwards.
+func withTemporaryFile<R>(_ name: String, write: (String) throws -> Void, _ body: (String) throws -> R) throws -> R {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("red-tests-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let path = dir + "/" + name
+    try write(path)
+    return try body(path)
+}
+
+/// Writes `text` to `path` as UTF-8.
+func writeText(_ text: String) -> (String) throws -> Void {
+    { try text.write(toFile: $0, atomically: true, encoding: .utf8) }
+}
