@@ -36,8 +36,13 @@ extension Session {
                 }
             }
         case "blur":
-            try a.atMost(1)
+            try a.atMost(v == "kernel" ? 2 : 1)
             switch v {
+            case "kernel":
+                let path = try a.positionalText(1, "a kernel file")
+                let normalize = try a.flag("normalize", default: true)
+                let k = try attempt(a, at: a.positionals[1].range, kind: .input) { try BlurKernel.load(path: resolveInput(path), normalize: normalize) }
+                kind = .blurKernel(k, path: path)
             case "gaussian":
                 let sigma = try a.number("sigma", default: 3, min: 0, exclusiveMin: true)
                 kind = .blurGaussian(sigma: sigma, size: try a.integer("size", default: 13, min: 1))

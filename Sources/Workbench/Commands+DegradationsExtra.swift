@@ -19,7 +19,7 @@ extension Session {
             }
             return try CompressedSensing.gaussianMatrix(rows: rows, dim: dim, using: &rng)
         case let .blurMotion(length, angle): return try MotionBlur.line(shape: shape, length: length, angle: angle)
-        case let .blurKernel(kernel, path): return try Convolution(shape: shape, kernel: kernel, name: "blur kernel \"\(path)\"")
+        case let .blurKernel(kernel, path): return try Blur.kernel(shape: shape, kernel: kernel, name: "blur kernel \"\(path)\"")
         default:
             throw OperatorError.invalidParameter(parameter: step.text, value: "", fits: "an operator this build does not know")
         }
