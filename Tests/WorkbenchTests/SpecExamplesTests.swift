@@ -2,6 +2,7 @@ import Foundation
 import ScriptLang
 import TensorCore
 import Diffusion
+import Degradations
 import Testing
 @testable import Workbench
 
@@ -34,6 +35,18 @@ import Testing
         try SafeTensors(tensors: ["x": Random.normal([3, 16, 16], using: &rng).clamped(-1, 1)]).write(to: "x.safetensors")
         try SafeTensors(tensors: ["x": Random.normal([8], using: &rng)]).write(to: "xv.safetensors")
         try SafeTensors(tensors: ["A": Random.normal([3, 8], using: &rng)]).write(to: "A.safetensors")
+
+        // the files of the reference's v2 section (real observations), small so the suite stays fast
+        let small = try Image.load(path: SpecExamplesTests.root.appendingPathComponent("Stdlib/images/coffee-64.png").path)
+        try Image.save(small, to: "photo.jpg", quality: 90)
+        try Image.save(small, to: "sharp.png")
+        try Image.save(small.areaResized(height: 16, width: 16), to: "small.png")
+        try Image.save(Image.grayscale(small), to: "bw-photo.png")
+        var scratches = Tensor.ones([1, 64, 64])
+        for i in 0..<64 { scratches.scalars[i * 64 + (i * 3 / 4 + 8)] = 0 }
+        try Image.save(scratches, to: "scratches.png")
+        try Image.save(small * scratches + (1 - scratches) * 0.9, to: "scratched.png")
+        try Image.save(MotionBlur.lineKernel(length: 7, angle: 30) * 5, to: "psf.png")
 
         var out: [String] = []
         let session = Session(output: { out.append($0) }, status: { _ in })
@@ -80,6 +93,24 @@ import Testing
                   + (f.hasPrefix("sense") ? ["save y \"y.safetensors\""] : ["save y \"y.png\""]) }
         lines += ["clear                                      # A := identity, noise := 0", "measure"]
         _ = try run(lines)
+    }
+
+    @Test(.enabled(if: hasNaturalPrior)) func realObservations() throws {
+        let out = try run([
+            "observe \"photo.jpg\"                        # y := this image (PNG, JPEG, PPM/PGM, or tensor \"y\" of a .safetensors); x unknown",
+            "observe \"small.png\"; downsample 4          # A as usual; x's shape is inferred from y (here 4x larger)",
+            "prior natural", "solve reddiff steps=3", "metrics",  // setup
+            "observe \"bw-photo.png\" gray; colorize      # a gray observation, a colour result",
+            "observe \"scratched.png\"; mask \"scratches.png\"",
+            "load \"sharp.png\"                           # after observe: x only becomes the reference for metrics; y stays",
+            "clear",  // setup
+            "blur kernel \"psf.png\"                      # a measured kernel: gray PNG/JPEG, a text/CSV matrix, or tensor \"kernel\"; normalised to sum 1 (normalize=off keeps it)",
+            "noise auto                                 # estimate the noise std of y and use it (printed)",
+            "fit blur motion                            # estimate a linear motion kernel (length, angle) from y alone; sets A",
+            "solve pinv",  // setup
+            "save result \"out.jpg\" quality=92           # JPEG out, atomically",
+        ])
+        #expect(out.contains { $0.contains("—") }, "metrics without x leave PSNR empty")
     }
 
     @Test func priors() throws {
