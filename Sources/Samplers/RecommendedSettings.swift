@@ -1,7 +1,7 @@
 import Foundation
 
 /// Sampler settings a prior file recommends, per method and task family, as its authors tuned
-/// them (`Scripts/tune`). A solve uses them for every option the user leaves out; options given
+/// them (written with `Scripts/set-prior-settings.py`). A solve uses them for every option the user leaves out; options given
 /// explicitly always win; options the file does not name keep the method's official defaults.
 ///
 /// Stored as JSON in the safetensors metadata entry `red_settings`:
