@@ -6,12 +6,7 @@ import Testing
 /// `help` and `Docs/commands.md` state what runs: every choice of every option, each solve
 /// method's own default number of steps, every keyword; Markdown tables stay well-formed.
 struct HelpTests {
-    func session() -> (Session, () -> [String]) {
-        final class Box: @unchecked Sendable { var lines: [String] = [] }
-        let box = Box()
-        let s = Session(output: { box.lines.append($0) }, status: { _ in })
-        return (s, { box.lines })
-    }
+    func session() -> (Session, () -> [String]) { SessionTests().session() }
 
     /// Every option of the table, with the variant it belongs to ("" for the command's own).
     static var allOptions: [(CommandSpec, String, OptionSpec)] {
