@@ -46,7 +46,7 @@ public struct RecommendedSettings: Sendable, Equatable {
         self.table = table
     }
 
-    /// The JSON text, keys sorted (what `Scripts/tune` writes).
+    /// The JSON text, keys sorted (as stored in the metadata entry).
     public var json: String {
         guard let data = try? JSONSerialization.data(withJSONObject: table, options: [.sortedKeys]) else { return "{}" }
         return String(decoding: data, as: UTF8.self)
