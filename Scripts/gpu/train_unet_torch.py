@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""Train an ADM (guided-diffusion) U-Net prior on a lent GPU, for `red`'s Swift `UNetPrior`.
+"""Train an ADM (guided-diffusion) U-Net prior on a GPU, for `red`'s Swift `UNetPrior`.
 
-The Swift trainer (`Scripts/train-unet`, `red-train-unet`) is the project's own route and needs
-no accelerator; this script is the fast route for sessions that are lent a GPU. It rebuilds
+The Swift trainer (`Scripts/train-unet`, `red-train-unet`) needs no accelerator; this script is
+the fast route where a GPU is available. It rebuilds
 guided-diffusion's `UNetModel` (commit 22e0df8, `guided_diffusion/unet.py`) with the *same
 module names*, so `state_dict()` keys are the original checkpoint keys that `UNetModel` in
 `Sources/Networks` loads, and writes the EMA weights as safetensors with the metadata `red`

@@ -4,4 +4,4 @@ prior natural
 load "Stdlib/images/coffee.png" size=$mem_size
 sr4
 measure
-solve $method steps=$cost_points
+if $method == pinv { solve pinv } else { solve $method steps=$cost_points }   # pinv is one step

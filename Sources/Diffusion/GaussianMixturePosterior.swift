@@ -1,7 +1,7 @@
 import TensorCore
 
 /// The exact posterior p(x0 | y) of a Gaussian-mixture prior under y = A x0 + σ_y n, n ~ N(0, I):
-/// again a Gaussian mixture (`algorithms.md` §6), computed in double precision in Kalman form
+/// again a Gaussian mixture (`Docs/algorithms.md` §6), computed in double precision in Kalman form
 ///
 ///     G_k = A C_k Aᵀ + σ_y² I,  K_k = C_k Aᵀ G_k⁻¹,
 ///     m'_k = m_k + K_k (y − A m_k),  C'_k = C_k − K_k A C_k,

@@ -4,7 +4,7 @@ import TensorCore
 ///
 /// Its noised marginals are again mixtures, p_t(x) = Σ_k w_k N(α_t m_k, S_k) with
 /// S_k = α_t² C_k + σ_t² I, so ε̂, Tweedie's x̂0 = E[x0 | x_t] and the Jacobian of x̂0 are exact
-/// (`algorithms.md` §6). Each C_k is stored by its eigendecomposition C_k = V_k Λ_k V_kᵀ, so S_k
+/// (`Docs/algorithms.md` §6). Each C_k is stored by its eigendecomposition C_k = V_k Λ_k V_kᵀ, so S_k
 /// is inverted for every t by dividing by α_t² λ + σ_t² in that basis; diagonal covariances
 /// (the identity of the benchmark layout) skip the rotation altogether.
 public final class GaussianMixturePrior: DiffusionPrior {
@@ -100,7 +100,7 @@ public final class GaussianMixturePrior: DiffusionPrior {
         return Component(mean: mean, eigenvalues: values.scalars.map(Double.init), basis: vectors.scalars)
     }
 
-    /// The 25-component layout of the exact-posterior benchmark (MCGdiff; `algorithms.md` §6):
+    /// The 25-component layout of the exact-posterior benchmark (MCGdiff; `Docs/algorithms.md` §6):
     /// component k = 5(i+2) + (j+2) for i, j ∈ {−2, …, 2} has mean (8i, 8j, 8i, 8j, …) ∈ R^dim,
     /// identity covariance and weight ∝ z_k² with z = NumPy `default_rng(0).standard_normal(25)`.
     /// - Throws: `PriorError.invalid` when `dim < 1`.

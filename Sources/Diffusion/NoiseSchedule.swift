@@ -4,7 +4,7 @@ import TensorCore
 ///
 /// β_i = linspace(1e-4, 0.02, T) in double precision, ᾱ = cumprod(1 − β), and for an integer time
 /// t ∈ {0, …, T−1}: ᾱ_t = ᾱ[t] (0-based, so ᾱ_0 = 0.9999), α_t = √ᾱ_t, σ_t = √(1 − ᾱ_t),
-/// x_t = α_t x0 + σ_t ε. Reference: Ho et al. 2020; `algorithms.md` §1.
+/// x_t = α_t x0 + σ_t ε. Reference: Ho et al. 2020; `Docs/algorithms.md` §1.
 public struct NoiseSchedule: Sendable {
     /// ᾱ_t for t = 0 … T−1.
     public let alphaBar: [Double]

@@ -93,7 +93,7 @@ enum RestorationTask: String, CaseIterable {
         }
     }
 
-    /// Upstream DPS step sizes ζ (algorithms.md §3).
+    /// Upstream DPS step sizes ζ (`Docs/algorithms.md` §3).
     var zeta: Double {
         switch self {
         case .box, .random, .freeform: return 0.5

@@ -1,7 +1,7 @@
 import TensorCore
 import Diffusion
 
-/// The DDIM update shared by DDIM, DPS and ΠGDM (`algorithms.md` §3): from time t to the next
+/// The DDIM update shared by DDIM, DPS and ΠGDM (`Docs/algorithms.md` §3): from time t to the next
 /// smaller visited time s (ᾱ_{−1} = 1), x_s = √ᾱ_s x̂0 + c1 z + c2 ε̂ with
 /// c1 = η·√((1 − ᾱ_t/ᾱ_s)(1 − ᾱ_s)/(1 − ᾱ_t)), c2 = √(1 − ᾱ_s − c1²).
 struct DDIMStep {

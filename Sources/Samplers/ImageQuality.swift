@@ -1,7 +1,7 @@
 import TensorCore
 
 /// PSNR and SSIM of model-space images (`[-1, 1]`, mapped to `[0, 1]` and clamped first), via
-/// `TensorCore.Metrics` (`algorithms.md` §5).
+/// `TensorCore.Metrics` (`Docs/algorithms.md` §5).
 enum ImageQuality {
     /// Mean PSNR over the items of `batch` `[n, C, H, W]` against `truth` `[C, H, W]` (NaN on error).
     static func meanPSNR(_ batch: Tensor, truth: Tensor) -> Double {

@@ -9,7 +9,7 @@ import Diffusion
 /// `desc`), w_t = λ·f(σ_t/α_t). The gradient needs no network Jacobian:
 /// g = w_t (ε̂ − ε)/numel(x) − v·J_Aᵀ(y − A(μ))/numel(y). Adam (β = (0.9, 0.99), ε = 1e-8,
 /// PyTorch bias correction) or SGD. The output is the x0 of the last iteration (μ before the
-/// final update), as upstream. Reference: `algorithms.md` §2.
+/// final update), as upstream. Reference: `Docs/algorithms.md` §2.
 enum REDDiff {
     static let beta1 = 0.9, beta2 = 0.99, adamEps: Float = 1e-8
 

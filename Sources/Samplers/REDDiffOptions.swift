@@ -1,6 +1,6 @@
 import Diffusion
 
-/// The options of RED-diff (Mardani et al. 2024, `algorithms.md` §2); defaults as in the language.
+/// The options of RED-diff (Mardani et al. 2024, `Docs/algorithms.md` §2); defaults as in the language.
 public struct REDDiffOptions: Sendable, Equatable {
     /// The weighting f(r_t) of the regulariser, r_t = σ_t/α_t (inverse square-root SNR).
     public enum Weighting: String, Sendable, CaseIterable {

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Sampler settings a prior file recommends, per method and task family, as its authors tuned
-/// them (`Scripts/tune`). A solve uses them for every option the user leaves out; options given
+/// them (written with `Scripts/set-prior-settings.py`). A solve uses them for every option the user leaves out; options given
 /// explicitly always win; options the file does not name keep the method's official defaults.
 ///
 /// Stored as JSON in the safetensors metadata entry `red_settings`:
@@ -46,7 +46,7 @@ public struct RecommendedSettings: Sendable, Equatable {
         self.table = table
     }
 
-    /// The JSON text, keys sorted (what `Scripts/tune` writes).
+    /// The JSON text, keys sorted (as stored in the metadata entry).
     public var json: String {
         guard let data = try? JSONSerialization.data(withJSONObject: table, options: [.sortedKeys]) else { return "{}" }
         return String(decoding: data, as: UTF8.self)

@@ -1,6 +1,6 @@
 import TensorCore
 
-/// Sliced Wasserstein-1 distance between two sample sets of vectors (`algorithms.md` §6).
+/// Sliced Wasserstein-1 distance between two sample sets of vectors (`Docs/algorithms.md` §6).
 ///
 /// SW1(a, b) = mean over unit directions θ of W1(θᵀa, θᵀb), where the 1-D W1 between two
 /// empirical distributions (sizes may differ) is exactly ∫|F_a(s) − F_b(s)| ds.

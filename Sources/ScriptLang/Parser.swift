@@ -89,21 +89,21 @@ public struct Parser {
             throw fail(.expected("a command", found: head), at: head)
         }
         advance()
-        switch name {
-        case "let":
+        switch Keyword(rawValue: name) {
+        case .let?:
             let (n, nr) = try identifier("a variable name after 'let'")
             guard peek.kind == .equals else { throw fail(.expected("'=' after 'let \(n)'", found: peek), at: peek) }
             advance()
             let v = try value()
             return .assign(name: n, nameRange: nr, value: v, range: head.range.union(v.range))
-        case "for":
+        case .for?:
             let (n, nr) = try identifier("a loop variable after 'for'")
             guard peek.plainWord == "in" else { throw fail(.expected("'in' after 'for \(n)'", found: peek), at: peek) }
             advance()
             let seq = try value()
             let (body, end) = try block("for")
             return .forLoop(variable: n, variableRange: nr, sequence: seq, body: body, range: head.range.union(end))
-        case "if":
+        case .if?:
             let lhs = try value()
             guard case let .comparison(op) = peek.kind else {
                 throw fail(.expected("a comparison (==, !=, <, <=, >, >=) after 'if \(file.slice(lhs.range))'", found: peek), at: peek)
@@ -119,11 +119,11 @@ public struct Parser {
                 otherwise = b; end = e
             }
             return .conditional(lhs: lhs, op: op, opRange: opRange, rhs: rhs, then: then, otherwise: otherwise, range: head.range.union(end))
-        case "try":
+        case .try?:
             guard peek.kind == .leftBrace else { throw fail(.expected("'{' after 'try'", found: peek), at: peek) }
             let (body, end) = try block("try")
             return .attempt(body: body, range: head.range.union(end))
-        case "def":
+        case .def?:
             let (n, nr) = try identifier("a command name after 'def'")
             var params: [Argument] = []
             while peek.kind != .leftBrace {
@@ -136,7 +136,7 @@ public struct Parser {
             }
             let (body, end) = try block("def")
             return .define(name: n, nameRange: nr, parameters: params, body: body, range: head.range.union(end))
-        default:
+        case nil:
             var args: [Argument] = []
             var range = head.range
             while !(isSeparator(peek.kind) || peek.kind == .eof || peek.kind == .rightBrace) {

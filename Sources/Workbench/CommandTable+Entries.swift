@@ -1,10 +1,12 @@
 /// The entries of the command table, grouped by category.
 extension CommandTable {
     static let solveCommon: [OptionSpec] = [
-        OptionSpec("steps", .integer, "1000", "number of diffusion steps"),
         OptionSpec("n", .integer, "1", "independent solutions, one seed each"),
         OptionSpec("stop", .integer, "", "stop after this many of the steps (how `save session` records an interrupted solve)"),
     ]
+
+    /// `steps` of one solve method, with that method's default (what its paper runs; `pinv` has none).
+    static func steps(_ n: Int) -> OptionSpec { OptionSpec("steps", .integer, String(n), "number of diffusion steps") }
 
     static let redDiffOptions: [OptionSpec] = [
         OptionSpec("lr", .number, "0.1", "Adam learning rate (the official configuration's; the paper's text uses 0.5)"),
@@ -89,15 +91,15 @@ extension CommandTable {
         // solve
         CommandSpec("solve", "solve", "METHOD", "restore x from y with the prior; the result is `result` (and NAME with `as`)",
                     options: solveCommon,
-                    variants: [VariantSpec("reddiff", "", "RED-diff (variational, Adam on μ)", redDiffOptions),
-                               VariantSpec("dps", "", "diffusion posterior sampling", [OptionSpec("zeta", .number, "1.0", "guidance step ζ"),
+                    variants: [VariantSpec("reddiff", "", "RED-diff (variational, Adam on μ)", [steps(1000)] + redDiffOptions),
+                               VariantSpec("dps", "", "diffusion posterior sampling", [steps(1000), OptionSpec("zeta", .number, "1.0", "guidance step ζ"),
                                                                                        OptionSpec("eta", .number, "1.0", "DDIM η")]),
-                               VariantSpec("pigdm", "", "pseudo-inverse guided diffusion", [OptionSpec("eta", .number, "1.0", "DDIM η"),
+                               VariantSpec("pigdm", "", "pseudo-inverse guided diffusion", [steps(100), OptionSpec("eta", .number, "1.0", "DDIM η"),
                                                                                             OptionSpec("scale", .number, "1.0", "guidance scale")]),
-                               VariantSpec("ddrm", "", "denoising diffusion restoration", [OptionSpec("eta", .number, "0.85", "η"),
+                               VariantSpec("ddrm", "", "denoising diffusion restoration", [steps(20), OptionSpec("eta", .number, "0.85", "η"),
                                                                                           OptionSpec("etab", .number, "1", "η_b")]),
                                VariantSpec("pinv", "", "the pseudo-inverse A⁺y, a baseline"),
-                               VariantSpec("ddim", "", "unconditional sample from the prior (ignores y)", [OptionSpec("eta", .number, "0", "DDIM η")])],
+                               VariantSpec("ddim", "", "unconditional sample from the prior (ignores y)", [steps(50), OptionSpec("eta", .number, "0", "DDIM η")])],
                     variantRequired: true, takesName: true,
                     examples: ["solve reddiff steps=1000 lr=0.5 lambda=0.25 weight=snr order=desc",
                                "solve reddiff steps=100 lr=0.25 weight=sqrt order=random init=noise as red2",

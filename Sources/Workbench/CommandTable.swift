@@ -73,12 +73,18 @@ public struct CommandSpec: Sendable {
 
     /// Options allowed with variant `word` (the command's own plus the variant's).
     public func options(for word: String?) -> [OptionSpec] { options + (variant(word)?.options ?? []) }
+
+    /// The integer default of `option` with variant `word`, as the table states it (the value
+    /// `help` shows and the command runs with); nil when the option is absent or has no default.
+    public func integerDefault(_ option: String, for word: String?) -> Int? {
+        options(for: word).first { $0.name == option }.flatMap { Int($0.defaultValue) }
+    }
 }
 
 /// The language's commands.
 public enum CommandTable {
-    /// Keywords handled by the parser (not commands).
-    public static let keywords = ["let", "for", "def", "try", "if"]
+    /// Keywords handled by the parser (not commands), from `ScriptLang.Keyword`.
+    public static let keywords = Keyword.allCases.map(\.rawValue)
 
     public static func spec(_ name: String) -> CommandSpec? { all.first { $0.name == name } }
     public static var names: [String] { all.map(\.name) }

@@ -75,10 +75,11 @@ extension Session {
         script.append("plot " + plots.joined(separator: ", "))
         if path != nil { script.append("unset output") }
         let (out, err) = try runGnuplot(script.joined(separator: "\n"), a)
-        let problems = err.split(separator: "\n").filter { !$0.contains("warning") && !$0.trimmingCharacters(in: .whitespaces).isEmpty && !$0.hasPrefix(" ") }
-        if !problems.isEmpty, out.isEmpty || path != nil {
-            throw failure(a, "gnuplot: " + problems.joined(separator: "; "), kind: path == nil ? .runtime : .output)
+        let report = Gnuplot.Report(err)
+        if !report.errors.isEmpty, out.isEmpty || path != nil {
+            throw failure(a, "gnuplot: " + report.errors.joined(separator: "; "), kind: path == nil ? .runtime : .output)
         }
+        for w in report.warnings { status("gnuplot: " + w) }
         if path == nil {
             output(out.replacingOccurrences(of: "\u{0C}", with: "").trimmingCharacters(in: .newlines))
         }
@@ -98,8 +99,13 @@ extension Session {
 
     /// The solves `plot` draws: `of=NAME` or `of=[A, B, …]`, else the last solve.
     func plotTargets(_ a: Arguments) throws -> [String] {
+        let curves = state.traces.filter { $0.value.rows.count > 1 }.keys.sorted()
+        let others = curves.isEmpty ? "no solve has more than one step yet" : "plot one with of=NAME: " + curves.joined(separator: ", ")
         guard let (v, r) = a.options["of"] else {
-            guard let last = state.lastSolve, state.traces[last] != nil else { throw failure(a, "nothing to plot yet: 'solve …' first") }
+            guard let last = state.lastSolve, let trace = state.traces[last] else { throw failure(a, "nothing to plot yet: 'solve …' first") }
+            guard trace.rows.count > 1 else {
+                throw failure(a, "the last solve '\(last)' (\(trace.method)) has a single step: no curve to plot; \(others)")
+            }
             return [last]
         }
         let items: [Value]
@@ -116,6 +122,9 @@ extension Session {
                 let known = state.traces.keys.sorted()
                 let hint = EditDistance.suggestion(for: name, among: known).map { " (did you mean '\($0)'?)" } ?? ""
                 throw failure(a, "no solve named '\(name)' to plot\(hint); solves with traces: " + (known.isEmpty ? "none yet" : known.joined(separator: ", ")), at: r)
+            }
+            if let trace = state.traces[name], trace.rows.count < 2 {
+                throw failure(a, "the solve '\(name)' (\(trace.method)) has a single step: no curve to plot; \(others)", at: r)
             }
             names.append(name)
         }

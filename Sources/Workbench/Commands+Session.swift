@@ -44,7 +44,7 @@ extension Session {
         guard let text = try? String(contentsOfFile: resolved, encoding: .utf8) else {
             throw a.error(.failed("cannot read '\(path)': no such file or not readable"), a.positionals[0].range)
         }
-        guard callDepth < 16 else { throw a.error(.recursion(path)) }
+        guard callDepth < Session.maxRunDepth else { throw a.error(.runNesting(path, limit: Session.maxRunDepth)) }
         let inner = SourceFile(name: path, text: text)
         let program = Parser.parse(inner)
         let problems = program.diagnostics + check(program)
@@ -83,8 +83,8 @@ extension Session {
             output(text)
         } else if let def = state.definitions[name] {
             output("\(name) " + def.parameters.map { "\($0.0)=\($0.1.source)" }.joined(separator: " ") + "\n  defined with 'def'")
-        } else if CommandTable.keywords.contains(name) {
-            output(Help.keyword(name))
+        } else if let text = Help.keyword(name) {
+            output(text)
         } else {
             throw a.error(.unknownCommand(name, suggestion: EditDistance.suggestion(for: name, among: CommandTable.names + state.definitions.keys)),
                           a.positionals[0].range)

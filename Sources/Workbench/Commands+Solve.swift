@@ -15,7 +15,8 @@ extension Session {
         if prior == nil, methodName != "pinv" {
             throw failure(a, "no prior yet: 'prior natural' (or 'prior gmm grid dim=8', or a prior file) first")
         }
-        let steps = try a.integer("steps", default: methodName == "ddrm" ? 20 : methodName == "ddim" ? 50 : methodName == "pigdm" ? 100 : 1000,
+        // each method's default number of steps is the one the command table states; pinv is one step
+        let steps = try a.integer("steps", default: a.spec?.integerDefault("steps", for: methodName) ?? 1,
                                   min: 1, max: prior?.schedule.count ?? 1000)
         let n = try a.integer("n", default: 1, min: 1, max: Sampler.maxSolutions)
         let stopAt = a.has("stop") ? try a.integer("stop", min: 0, max: steps) : nil

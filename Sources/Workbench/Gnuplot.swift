@@ -59,6 +59,24 @@ final class Gnuplot {
     }
 }
 
+extension Gnuplot {
+    /// What gnuplot printed on standard error for one script, sorted into warnings (the plot was
+    /// still drawn or written: `Warning: empty y range …`, `line 3: warning: …`) and errors.
+    /// The echo of the failing command (`gnuplot> plot …`) and its caret line are dropped.
+    struct Report: Equatable {
+        var warnings: [String] = []
+        var errors: [String] = []
+
+        init(_ text: String) {
+            for raw in text.split(whereSeparator: \.isNewline) {
+                let line = raw.trimmingCharacters(in: .whitespaces)
+                if line.isEmpty || line.hasPrefix("gnuplot>") || line.allSatisfy({ $0 == "^" }) { continue }
+                if line.lowercased().contains("warning") { warnings.append(line) } else { errors.append(line) }
+            }
+        }
+    }
+}
+
 /// Bytes appended from a reader thread.
 final class LockedBuffer: @unchecked Sendable {
     let lock = NSLock()

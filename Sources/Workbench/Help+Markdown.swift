@@ -1,3 +1,5 @@
+import ScriptLang
+
 extension Help {
     /// The command reference as Markdown, generated from the command table (`Docs/commands.md`).
     public static func markdown() -> String {
@@ -5,7 +7,13 @@ extension Help {
                    "Generated from the command table (`Sources/Workbench/CommandTable+Entries.swift`) — the same table",
                    "behind `help`, tab completion and the static checks. Regenerate with",
                    "`RECORD_DOCS=1 swift test -c release -Xswiftc -enable-testing --filter DocsTests`.", "",
-                   "Scripting keywords: `let NAME = VALUE`, `for NAME in [A, B] { … }`, `def NAME a=1 { … $a … }`.", ""]
+                   "## Scripting keywords", "",
+                   "| form | meaning |", "| --- | --- |"]
+        for k in Keyword.allCases {
+            let (usage, meaning) = keyword(k)
+            out.append("| \(code(usage)) | \(cell(meaning)) |")
+        }
+        out.append("")
         for cat in CommandTable.categories {
             out.append("## \(cat)")
             out.append("")
@@ -23,8 +31,7 @@ extension Help {
                     out.append("| option | kind | values | default | meaning |")
                     out.append("| --- | --- | --- | --- | --- |")
                     for (v, o) in rows {
-                        let values = optionLine(o).split(separator: "=", maxSplits: 1).last.map { String($0.split(separator: " ").first ?? "") } ?? ""
-                        out.append("| `\(o.name)` | \(v.isEmpty ? "all" : v) | `\(values)` | \(o.defaultValue.isEmpty ? "—" : "`\(o.defaultValue)`") | \(o.help) |")
+                        out.append("| `\(o.name)` | \(v.isEmpty ? "all" : v) | \(code(values(o))) | \(o.defaultValue.isEmpty ? "—" : code(o.defaultValue)) | \(cell(o.help)) |")
                     }
                     out.append("")
                 }
@@ -38,4 +45,10 @@ extension Help {
         }
         return out.joined(separator: "\n")
     }
+
+    /// Text for a Markdown table cell: `|` escaped, so it does not end the cell (also inside code).
+    static func cell(_ text: String) -> String { text.replacingOccurrences(of: "|", with: "\\|") }
+
+    /// `text` as inline code in a table cell.
+    static func code(_ text: String) -> String { "`" + cell(text) + "`" }
 }

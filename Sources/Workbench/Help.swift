@@ -1,8 +1,11 @@
+import ScriptLang
+
 /// `help` text, generated from the command table.
 public enum Help {
     /// The list of commands by category, with user definitions.
     public static func overview(definitions: [String: Definition]) -> String {
-        var lines = ["red commands (help COMMAND for options; `let`, `for`, `def`, `if`, `try` for scripting):"]
+        let keywords = Keyword.allCases.map { "`\($0.rawValue)`" }.joined(separator: ", ")
+        var lines = ["red commands (help COMMAND for options; \(keywords) for scripting):"]
         let width = (CommandTable.all.map(\.name.count).max() ?? 8) + 2
         for cat in CommandTable.categories {
             lines.append("")
@@ -34,28 +37,48 @@ public enum Help {
         return lines.joined(separator: "\n")
     }
 
-    static func optionLine(_ o: OptionSpec) -> String {
-        var kind: String
+    /// The values an option takes, as help shows them: every choice, never shortened.
+    static func values(_ o: OptionSpec) -> String {
         switch o.kind {
-        case .number: kind = "NUMBER"
-        case .integer: kind = "N"
-        case .text: kind = "TEXT"
-        case .path: kind = "\"FILE\""
-        case let .choice(cs): kind = cs.joined(separator: "|")
-        case .pair: kind = "N|WxH|A,B"
-        case .flag: kind = "on|off"
+        case .number: return "NUMBER"
+        case .integer: return "N"
+        case .text: return "TEXT"
+        case .path: return "\"FILE\""
+        case let .choice(cs): return cs.joined(separator: "|")
+        case .pair: return "N|WxH|A,B"
+        case .flag: return "on|off"
         }
-        let def = o.defaultValue.isEmpty ? "" : " [\(o.defaultValue)]"
-        return "  \(o.name)=\(kind)".padding(toLength: 34, withPad: " ", startingAt: 0) + " \(o.help)\(def)"
     }
 
-    static func keyword(_ k: String) -> String {
+    /// One option as a line of `help`: `name=VALUES`, padded to a column when it fits, the
+    /// meaning and the default.
+    static func optionLine(_ o: OptionSpec) -> String {
+        let usage = "  \(o.name)=\(values(o))"
+        let column = 34
+        let padded = usage.count < column ? usage.padding(toLength: column, withPad: " ", startingAt: 0) : usage + " "
+        let def = o.defaultValue.isEmpty ? "" : " [\(o.defaultValue)]"
+        return padded + " \(o.help)\(def)"
+    }
+
+    /// A keyword's form and meaning.
+    static func keyword(_ k: Keyword) -> (usage: String, meaning: String) {
         switch k {
-        case "let": return "let NAME = VALUE\n  set a variable; use it as $NAME (also inside strings and words: r_$w)"
-        case "for": return "for NAME in [A, B, …] { … }\n  run the block once per item, with $NAME set"
-        case "if": return "if A OP B { … } else { … }\n  run the first block when the comparison holds, else the second (optional); OP is ==, !=, <, <=, >, >=; numbers compare numerically, == and != also compare words, strings and lists"
-        case "try": return "try { … }\n  run the block; a statement that fails is reported as a warning and undone, the rest of the block is skipped, and the script goes on"
-        default: return "def NAME a=1 b=2 { … $a … }\n  define a new command with options and their defaults"
+        case .let: return ("let NAME = VALUE", "set a variable; use it as $NAME (also inside strings and words: r_$w)")
+        case .for: return ("for NAME in [A, B, …] { … }", "run the block once per item, with $NAME set")
+        case .def: return ("def NAME a=1 b=2 { … $a … }", "define a new command with options and their defaults")
+        case .if:
+            return ("if A OP B { … } else { … }",
+                    "run the first block when the comparison holds, else the second (optional); OP is ==, !=, <, <=, >, >=; numbers compare numerically, == and != also compare words, strings and lists")
+        case .try:
+            return ("try { … }",
+                    "run the block; a statement that fails is reported as a warning and undone, the rest of the block is skipped, and the script goes on")
         }
+    }
+
+    /// `help KEYWORD`: the form on one line, the meaning indented below.
+    static func keyword(_ name: String) -> String? {
+        guard let k = Keyword(rawValue: name) else { return nil }
+        let (usage, meaning) = keyword(k)
+        return usage + "\n  " + meaning
     }
 }

@@ -137,7 +137,7 @@ extension Session {
                 throw a.error(.unknownOption(k, command: name, suggestion: EditDistance.suggestion(for: k, among: known)), arg.keyRange)
             }
         }
-        guard callDepth < 64 else { throw a.error(.recursion(name), nameRange) }
+        guard callDepth < Session.maxCallDepth else { throw a.error(.recursion(name, limit: Session.maxCallDepth), nameRange) }
         callDepth += 1
         let saved = state.variables
         defer { callDepth -= 1 }

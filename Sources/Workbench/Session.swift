@@ -35,7 +35,12 @@ public final class Session {
     public private(set) var history: [String] = []
     /// The seed the session started with (for `save session`).
     public private(set) var initialSeed: UInt64
+    /// How deeply `def` calls and `run`s are nested now (both count).
     var callDepth = 0
+    /// A `def` call stops beyond this many nested calls and runs.
+    static let maxCallDepth = 64
+    /// A `run` stops beyond this many nested runs and calls (each run parses a whole script).
+    static let maxRunDepth = 16
     /// Set by a top-level solve that was interrupted: its statement is recorded with `stop=STEPS`.
     var recordedStop: Int?
     var gnuplotProcess: Gnuplot?

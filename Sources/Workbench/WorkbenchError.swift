@@ -32,7 +32,10 @@ extension DiagnosticMessage {
     }
     static func missingArgument(_ what: String, usage: String) -> Self { "missing \(what); usage: \(usage)" }
     static func notAvailable(_ what: String) -> Self { "\(what)" }
-    static func recursion(_ name: String) -> Self { "'\(name)' calls itself too deeply (more than 64 nested calls)" }
+    static func recursion(_ name: String, limit: Int) -> Self { "'\(name)' calls itself too deeply (more than \(limit) nested calls)" }
+    static func runNesting(_ path: String, limit: Int) -> Self {
+        "'run \"\(path)\"' is nested too deeply (more than \(limit) nested runs and calls)"
+    }
     static func failed(_ message: String) -> Self { DiagnosticMessage(message) }
 
     static func list(_ words: [String]) -> String {

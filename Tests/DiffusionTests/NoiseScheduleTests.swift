@@ -3,7 +3,7 @@ import TensorCore
 @testable import Diffusion
 
 struct NoiseScheduleTests {
-    /// Reference test vectors of `algorithms.md` §1 (t, ᾱ_t, r_t = σ_t/α_t).
+    /// Reference test vectors of `Docs/algorithms.md` §1 (t, ᾱ_t, r_t = σ_t/α_t).
     @Test(arguments: [(0, 0.99990, 0.0100), (100, 0.895142, 0.3423), (500, 0.0777967, 3.4430), (999, 4.03583e-5, 157.41)])
     func referenceVectors(t: Int, alphaBar: Double, r: Double) {
         let s = NoiseSchedule.linear()

@@ -4,7 +4,7 @@ import Degradations
 import Diffusion
 @testable import Samplers
 
-/// Every sampler against the exact GMM posterior of the D = 8 and D = 80 fixtures (algorithms.md §6).
+/// Every sampler against the exact GMM posterior of the D = 8 and D = 80 fixtures (`Docs/algorithms.md` §6).
 @Suite struct ExactPosteriorTests {
     struct Lab {
         let problem: InverseProblem

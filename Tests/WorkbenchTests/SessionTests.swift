@@ -82,3 +82,24 @@ struct ReproducibilityTests {
         #expect(!text.contains("oops"))
     }
 }
+
+/// Recursion stops with a message that states the limit that applies.
+struct NestingTests {
+    @Test func recursiveDefinitionStatesTheCallLimit() {
+        let s = Session(output: { _ in }, status: { _ in })
+        guard case let .runtimeError(d) = s.run("def f { f }\nf", name: "t") else { Issue.record("expected a runtime error"); return }
+        #expect(d.description.contains("'f' calls itself too deeply (more than \(Session.maxCallDepth) nested calls)"))
+        #expect(Session.maxCallDepth == 64)
+    }
+
+    @Test func recursiveRunStatesTheRunLimit() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("red-nesting-\(getpid()).red").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try "run \"\(path)\"\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let s = Session(output: { _ in }, status: { _ in })
+        guard case let .runtimeError(d) = s.run("run \"\(path)\"", name: "t") else { Issue.record("expected a runtime error"); return }
+        #expect(d.description.contains("'run \"\(path)\"' is nested too deeply (more than \(Session.maxRunDepth) nested runs and calls)"))
+        #expect(Session.maxRunDepth == 16)
+        #expect(!d.description.contains("64"))
+    }
+}

@@ -6,7 +6,7 @@ import Degradations
 import Testing
 @testable import Workbench
 
-/// Every statement of the language reference (`red-language.md`) runs as written. Lines marked
+/// Every statement of the language reference (`Docs/language.md`) runs as written. Lines marked
 /// `setup` are not from the reference: they make a fresh state for the next group, use a small
 /// image, or reduce `steps` so the suite stays fast. Everything else is verbatim.
 @Suite(.serialized) struct SpecExamplesTests {
