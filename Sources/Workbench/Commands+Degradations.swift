@@ -158,12 +158,12 @@ extension Session {
         state.yStale = false
     }
 
-    /// y, measured first when stale. An observation seen through a final mask keeps only the
-    /// pixels the mask observes: what the file holds under the mask (scratches, text) is ignored.
+    /// y, measured first when stale. Through a final mask only the observed pixels count: what an
+    /// observed file holds under the mask (scratches, text) and the noise drawn there are ignored.
     func measuredY(_ a: Arguments) throws -> Datum {
         if state.yStale || state.y == nil { try measure(a) }
         guard var y = state.y else { throw failure(a, "no measurement") }
-        if state.observedFrom != nil, let last = state.chain.last, last.kind.isMask {
+        if let last = state.chain.last, last.kind.isMask, y.isImage {
             let mask = try attempt(a) { try buildPart(last, shape: y.tensor.shape) }
             y.tensor = mask.apply(y.tensor)
         }

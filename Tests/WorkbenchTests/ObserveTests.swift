@@ -12,14 +12,12 @@ import Testing
         FileManager.default.fileExists(atPath: root.appendingPathComponent("Stdlib/priors/natural.safetensors").path)
     }
 
-    /// Runs `text` in a fresh session inside a scratch folder; returns the outcome, output lines and the session.
+    /// Runs `text` in a fresh session; `@/` in it stands for the scratch folder `dir` (the working
+    /// directory is not changed: other suites run in parallel). Returns the outcome, output lines and the session.
     func run(_ text: String, in dir: URL) -> (Session.Outcome, [String], Session) {
         final class Box: @unchecked Sendable { var lines: [String] = [] }
         let box = Box()
-        let fm = FileManager.default
-        let cwd = fm.currentDirectoryPath
-        fm.changeCurrentDirectoryPath(dir.path)
-        defer { fm.changeCurrentDirectoryPath(cwd) }
+        let text = text.replacingOccurrences(of: "@/", with: dir.path + "/")
         let s = Session(output: { box.lines.append(contentsOf: $0.split(separator: "\n").map(String.init)) }, status: { _ in })
         s.stdlibDirectory = ObserveTests.root.appendingPathComponent("Stdlib").path
         let outcome = s.run(text, name: "t.red")
@@ -51,15 +49,15 @@ import Testing
         let image = ObserveTests.root.appendingPathComponent("Stdlib/images/coffee-64.png").path
         // synthetic: x known, y measured and saved raw
         let (o1, out1, s1) = run("""
-            load "\(image)"\(gray); \(task); noise 0.02; measure; save y "y.safetensors"
-            prior natural; set seed=4; solve reddiff steps=15 lr=0.1; metrics to "m1.csv"
+            load "\(image)"\(gray); \(task); noise 0.02; measure; save y "@/y.safetensors"
+            prior natural; set seed=4; solve reddiff steps=15 lr=0.1; metrics to "@/m1.csv"
             """, in: dir)
         #expect(o1 == .success, "\(out1)")
         // observed: only y and A; x is unknown until the reference is loaded after the solve
         let (o2, out2, s2) = run("""
-            observe "y.safetensors"; \(task); noise 0.02
-            prior natural; set seed=4; solve reddiff steps=15 lr=0.1; metrics to "m2.csv"
-            load "\(image)"\(gray); metrics to "m3.csv"
+            observe "@/y.safetensors"; \(task); noise 0.02
+            prior natural; set seed=4; solve reddiff steps=15 lr=0.1; metrics to "@/m2.csv"
+            load "\(image)"\(gray); metrics to "@/m3.csv"
             """, in: dir)
         #expect(o2 == .success, "\(out2)")
         let r1 = try #require(s1.state.values["reddiff"]), r2 = try #require(s2.state.values["reddiff"])
@@ -99,7 +97,7 @@ import Testing
         try Image.save(Tensor(shape: [3, 48, 64], repeating: 0.5), to: dir.appendingPathComponent("y.png").path)
         try Image.save(Tensor(shape: [3, 50, 64], repeating: 0.5), to: dir.appendingPathComponent("big.png").path)
         try Image.save(Tensor(shape: [1, 32, 32], repeating: 1), to: dir.appendingPathComponent("m.png").path)
-        let (outcome, _, s) = run("observe \"y.png\"\n" + statements, in: dir)
+        let (outcome, _, s) = run("observe \"@/y.png\"\n" + statements.replacingOccurrences(of: "\"m.png\"", with: "\"@/m.png\"").replacingOccurrences(of: "\"big.png\"", with: "\"@/big.png\""), in: dir)
         if fragment.isEmpty {
             if !ObserveTests.hasNaturalPrior { return }
             #expect(outcome == .success)
@@ -109,7 +107,7 @@ import Testing
         #expect(d.range.start.line == 2)
         #expect(d.message.contains(fragment), "\(d.message)")
         // the failed statement changed nothing: y is still the observation
-        #expect(s.state.observedFrom == "y.png")
+        #expect(s.state.observedFrom == dir.path + "/y.png")
         #expect(s.state.y?.tensor.shape == [3, 48, 64])
     }
 
@@ -117,7 +115,7 @@ import Testing
         let dir = try scratch("pinv")
         defer { try? FileManager.default.removeItem(at: dir) }
         try Image.save(Tensor(shape: [1, 20, 30], repeating: 0.25), to: dir.appendingPathComponent("g.png").path)
-        let (outcome, out, s) = run("observe \"g.png\"; colorize; solve pinv; show; save result \"r.png\"; save grid \"grid.png\"", in: dir)
+        let (outcome, out, s) = run("observe \"@/g.png\"; colorize; solve pinv; show; save result \"@/r.png\"; save grid \"@/grid.png\"", in: dir)
         #expect(outcome == .success, "\(out)")
         #expect(s.state.values["pinv"]?.tensor.shape == [3, 20, 30])
         #expect(out.contains { $0.hasPrefix("x       unknown") })
