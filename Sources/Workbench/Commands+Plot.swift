@@ -18,7 +18,11 @@ extension Session {
         if series.isEmpty { series = ["loss"] }
         let names = try plotTargets(a)
         let traces = names.compactMap { state.traces[$0] }
-        let path = try a.text("to")
+        var path = try a.text("to")
+        // with a rich front end, a plot without `to` goes through a temporary image file
+        let inlinePath = path == nil && display != nil ? try inlinePlotPath(a) : nil
+        defer { if let inlinePath { try? FileManager.default.removeItem(atPath: inlinePath) } }
+        path = path ?? inlinePath
         var terminalLine: String
         if let path {
             let ext = (path as NSString).pathExtension.lowercased()
@@ -75,10 +79,11 @@ extension Session {
         script.append("plot " + plots.joined(separator: ", "))
         if path != nil { script.append("unset output") }
         let (out, err) = try runGnuplot(script.joined(separator: "\n"), a)
-        let problems = err.split(separator: "\n").filter { !$0.contains("warning") && !$0.trimmingCharacters(in: .whitespaces).isEmpty && !$0.hasPrefix(" ") }
+        let problems = err.split(separator: "\n").filter { !$0.lowercased().contains("warning") && !$0.trimmingCharacters(in: .whitespaces).isEmpty && !$0.hasPrefix(" ") }
         if !problems.isEmpty, out.isEmpty || path != nil {
             throw failure(a, "gnuplot: " + problems.joined(separator: "; "), kind: path == nil ? .runtime : .output)
         }
+        if let inlinePath, let display { display(try plotDisplay(inlinePath, title: title, a)) }
         if path == nil {
             output(out.replacingOccurrences(of: "\u{0C}", with: "").trimmingCharacters(in: .newlines))
         }
