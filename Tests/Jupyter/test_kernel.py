@@ -1,7 +1,7 @@
 """The `red` Jupyter kernel, driven through jupyter_client the way Jupyter drives it.
 
 Run by Scripts/test-jupyter (after Scripts/install-jupyter registered the kernelspec `red`):
-    /usr/bin/python3 -m unittest discover -s Tests/Jupyter -v
+    /usr/bin/python3 Tests/Jupyter/test_kernel.py -v
 """
 
 import base64
