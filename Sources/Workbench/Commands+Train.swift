@@ -55,7 +55,7 @@ extension Session {
                 if let report = progressReport, state.progress {
                     // a front end draws one progress line per stage instead of a line per iteration
                     report(ProgressReport(label: "train \(stage)", step: p.iteration, total: p.iterations, loss: p.logLikelihood,
-                                          lossName: "log-likelihood", elapsed: elapsed, done: p.iteration == p.iterations))
+                                          lossName: "log-likelihood", unit: "iterations", elapsed: elapsed, done: p.iteration == p.iterations))
                     return
                 }
                 output(String(format: "  %@ iteration %d/%d  log-likelihood %.4f%@  (%.1f s)", stage, p.iteration, p.iterations,

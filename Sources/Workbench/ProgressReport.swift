@@ -11,17 +11,21 @@ public struct ProgressReport: Sendable, Equatable {
     public var loss: Double
     /// The name of the loss (`loss`, `log-likelihood`).
     public var lossName: String
+    /// What a step is called in the final text (`steps`, `iterations`).
+    public var unit: String
     /// Seconds since the command started.
     public var elapsed: Double
     /// The last report of this line: the command ended (finished, interrupted or failed).
     public var done: Bool
 
-    public init(label: String, step: Int, total: Int, loss: Double, lossName: String = "loss", elapsed: Double, done: Bool) {
+    public init(label: String, step: Int, total: Int, loss: Double, lossName: String = "loss", unit: String = "steps",
+                elapsed: Double, done: Bool) {
         self.label = label
         self.step = step
         self.total = total
         self.loss = loss
         self.lossName = lossName
+        self.unit = unit
         self.elapsed = elapsed
         self.done = done
     }
@@ -31,7 +35,7 @@ public struct ProgressReport: Sendable, Equatable {
     public var text: String {
         let value = String(format: "%.4g", loss)
         if done {
-            return "\(label): \(step)/\(total) steps, \(lossName) \(value), \(ProgressBar.time(elapsed))"
+            return "\(label): \(step)/\(total) \(unit), \(lossName) \(value), \(ProgressBar.time(elapsed))"
         }
         let frac = total > 0 ? Double(step) / Double(total) : 1
         let eta = step > 0 ? elapsed / Double(step) * Double(total - step) : 0

@@ -194,7 +194,7 @@ class KernelTests(unittest.TestCase):
 
 
 class RestartTests(unittest.TestCase):
-    def test_restart_gives_a_fresh_session(self):
+    def test_restart_and_quit_give_a_fresh_session(self):
         km, kc = start_new_kernel(kernel_name="red", cwd=ROOT, startup_timeout=60)
         try:
             reply, outputs = run(kc, "let a = 1\nprint $a")
@@ -204,6 +204,12 @@ class RestartTests(unittest.TestCase):
             reply, outputs = run(kc, "print $a")
             self.assertEqual(reply["status"], "error")
             self.assertIn("undefined variable 'a'", reply["evalue"])
+            # quit ends the session too; the next cell starts a fresh one
+            reply, outputs = run(kc, "let b = 2\nquit")
+            self.assertEqual(reply["status"], "ok")
+            self.assertIn("the session ended", stream(outputs, "stderr"))
+            reply, outputs = run(kc, "print $b")
+            self.assertIn("undefined variable 'b'", reply["evalue"])
         finally:
             kc.stop_channels()
             km.shutdown_kernel(now=True)

@@ -131,6 +131,21 @@ struct KernelTests {
         #expect(!h.execute("set progress=off\nsolve reddiff steps=5").contains { $0["type"] as? String == "progress" })
     }
 
+    @Test func trainDrawsOneProgressLinePerStage() throws {
+        let h = Harness()
+        defer { h.kernel.session.close() }
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("red-kernel-train-\(getpid()).safetensors").path
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let events = h.execute("train patch \"Stdlib/images\" to \"\(out)\" components=2 chroma=1 iterations=3 patches=1000 size=32")
+        #expect(events.last?["status"] as? String == "ok")
+        let progress = events.filter { $0["type"] as? String == "progress" }
+        #expect(progress.map { $0["label"] as? String ?? "" } == ["train luma", "train luma", "train luma", "train chroma", "train chroma", "train chroma"])
+        #expect(progress.filter { $0["done"] as? Bool == true }.compactMap { $0["progress_id"] as? String } == ["p1", "p2"])
+        #expect((progress.last?["text"] as? String)?.hasPrefix("train chroma: 3/3 iterations, log-likelihood ") == true)
+        let text = events.filter { $0["type"] as? String == "stream" }.compactMap { $0["text"] as? String }
+        #expect(text.count == 2 && !text.joined().contains("iteration 1/3"), "the header and the result; no line per iteration")
+    }
+
     @Test(.enabled(if: PlotTests.hasGnuplot)) func plotsAreShownInline() throws {
         let h = Harness()
         defer { h.kernel.session.close() }
