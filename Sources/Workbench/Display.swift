@@ -16,7 +16,9 @@ public enum Display: Sendable, Equatable {
 public struct Table: Sendable, Equatable {
     /// What the table is (`metrics`, `show`, `compare`).
     public var title: String
+    /// The column names (all empty for a key-value table such as `show`).
     public var columns: [String]
+    /// The cells, formatted as the terminal prints them, one array per row.
     public var rows: [[String]]
     /// The table as plain text (what the terminal shows; the fallback of rich front ends).
     public var text: String

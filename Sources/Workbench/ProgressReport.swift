@@ -5,6 +5,7 @@ import Foundation
 public struct ProgressReport: Sendable, Equatable {
     /// What runs: the solve's name, or `train luma`/`train chroma`.
     public var label: String
+    /// The current step (1-based) of `total`.
     public var step: Int
     public var total: Int
     /// The loss of the current step (a solve's data loss, the EM log-likelihood of `train`).

@@ -1,7 +1,7 @@
 import Foundation
 import Workbench
 
-/// `red --kernel`: the front-end protocol (`Workbench.Kernel`) on standard input and output.
+/// `red --kernel`: the front-end protocol (`Workbench.KernelServer`) on standard input and output.
 /// Requests are read one line at a time and run in order; SIGINT stops a running solve between
 /// steps (as Ctrl-C does at the prompt); the end of input ends the process.
 enum KernelMode {
@@ -11,7 +11,7 @@ enum KernelMode {
         dup2(2, 1)
         let out = FileHandle(fileDescriptor: protocolFD, closeOnDealloc: true)
         let lock = NSLock()
-        let kernel = Kernel(session: session) { line in
+        let kernel = KernelServer(session: session) { line in
             lock.lock()
             defer { lock.unlock() }
             out.write(Data((line + "\n").utf8))

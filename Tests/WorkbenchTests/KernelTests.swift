@@ -12,7 +12,7 @@ struct KernelTests {
     final class Harness: @unchecked Sendable {
         final class Lines: @unchecked Sendable { var items: [String] = [] }
         let sink = Lines()
-        let kernel: Kernel
+        let kernel: KernelServer
         var lines: [String] {
             get { sink.items }
             set { sink.items = newValue }
@@ -22,7 +22,7 @@ struct KernelTests {
             let session = Session()
             _ = session.loadStdlib(GoldenTests.root.appendingPathComponent("Stdlib").path)
             let sink = self.sink
-            kernel = Kernel(session: session) { sink.items.append($0) }
+            kernel = KernelServer(session: session) { sink.items.append($0) }
         }
 
         /// The events of one request, decoded.

@@ -10,13 +10,14 @@ import ScriptLang
 /// they receive into events. Interrupting is the process's: SIGINT sets `session.cancellation`.
 ///
 /// ```swift
-/// let kernel = Kernel(session: session) { line in print(line) }
-/// kernel.start()                                                  // {"type":"ready",…}
+/// let kernel = KernelServer(session: session) { line in print(line) }
+/// kernel.start(version: "0.1.0")                                  // {"type":"ready",…}
 /// kernel.handle(line: #"{"id":1,"type":"execute","code":"print hi"}"#)
 /// // {"id":1,"name":"stdout","text":"hi\n","type":"stream"}
 /// // {"id":1,"status":"ok","type":"done"}
 /// ```
-public final class Kernel {
+public final class KernelServer {
+    /// The session every request runs in.
     public let session: Session
     let send: (String) -> Void
     /// The request being handled.
@@ -71,7 +72,7 @@ public final class Kernel {
         case .inspect:
             emit(.done(id: request.id, inspect(request.code, cursor: request.cursor)))
         case .isComplete:
-            let program = Parser.parse(SourceFile(name: Kernel.sourceName, text: request.code))
+            let program = Parser.parse(SourceFile(name: KernelServer.sourceName, text: request.code))
             emit(.done(id: request.id, .completeness(program.needsMoreInput ? "incomplete" : program.diagnostics.isEmpty ? "complete" : "invalid")))
         }
         return true
@@ -80,7 +81,7 @@ public final class Kernel {
     /// Runs a cell: errors as `error` events; the session is unchanged by a failed statement.
     func execute(_ code: String) -> KernelReply {
         session.cancellation.reset()
-        let source = SourceFile(name: Kernel.sourceName, text: code)
+        let source = SourceFile(name: KernelServer.sourceName, text: code)
         let outcome = session.run(source)
         closeProgress()
         switch outcome {

@@ -1,7 +1,7 @@
 import Foundation
 import ScriptLang
 
-extension Kernel {
+extension KernelServer {
     /// The text of `code` before `cursor` (Unicode scalars; the end when nil or past it).
     static func prefix(_ code: String, cursor: Int?) -> (text: String, cursor: Int) {
         let scalars = code.unicodeScalars
@@ -14,10 +14,10 @@ extension Kernel {
     /// `complete`: the session's completions of the word before the cursor (commands, kinds,
     /// `option=` names and values, `$variables`, file paths inside quotes), and the range they replace.
     func complete(_ code: String, cursor: Int?) -> KernelReply {
-        let (before, c) = Kernel.prefix(code, cursor: cursor)
+        let (before, c) = KernelServer.prefix(code, cursor: cursor)
         let line = before.split(separator: "\n", omittingEmptySubsequences: false).last.map(String.init) ?? ""
         let matches = session.completions(line: line)
-        let word = Kernel.completedWord(line)
+        let word = KernelServer.completedWord(line)
         return .completions(matches: matches, cursorStart: c - word.unicodeScalars.count, cursorEnd: c)
     }
 
@@ -34,7 +34,7 @@ extension Kernel {
     /// `inspect`: the `help` text of the statement at the cursor (its command and kind; the
     /// command named by `help CMD`), of a keyword, or of a `def`.
     func inspect(_ code: String, cursor: Int?) -> KernelReply {
-        let (before, _) = Kernel.prefix(code, cursor: cursor)
+        let (before, _) = KernelServer.prefix(code, cursor: cursor)
         let after = String(code.unicodeScalars.dropFirst(before.unicodeScalars.count))
         // the statement around the cursor: back to the last ';', '{', '}' or newline, on to the next
         let stops: Set<Character> = [";", "{", "}", "\n"]
