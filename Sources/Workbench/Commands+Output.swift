@@ -43,6 +43,7 @@ extension Session {
             guard let grid = composeGrid(gridTiles()) else { throw failure(a, "nothing to show: the grid holds x, y and the results when they are images") }
             try checkImageExtension(ext, a, pr)
             try write { try Image.save(grid, to: path, quality: quality) }
+            if let display { display(try attempt(a) { try imageDisplay(grid, title: path) }) }
         default:
             let (d, isY) = try value(what, a, at: a.positionals[0].range)
             if ext == "safetensors" {
@@ -81,6 +82,11 @@ extension Session {
             let (d, isY) = try value(what, a, at: a.positionals.first?.range ?? a.range)
             guard let p = picture(of: d, isMeasurement: isY) else { throw failure(a, "'\(what)' is \(d.summary), not an image") }
             image = p
+        }
+        if let display {
+            let width = a.has("width") ? try a.integer("width", min: 1, max: 4096) : nil
+            display(try attempt(a) { try imageDisplay(image, title: what, width: width) })
+            return
         }
         let cols = try a.integer("width", default: Swift.min(terminal.width, 160), min: 1, max: 1000)
         output(TerminalImage.render(image, columns: cols))
@@ -144,7 +150,14 @@ extension Session {
         if state.x == nil, let source = state.observedFrom, !rows.isEmpty {
             lines.append("(x is unknown — y was observed from '\(source)': no PSNR/SSIM; 'load' a reference image to get them)")
         }
-        output(lines.joined(separator: "\n"))
+        if let display {
+            let cells = rows.map { [$0.name, f($0.psnr, 2), f($0.ssim, 4), f($0.residual, 4), $0.dataLoss.map { String(format: "%.3e", $0) } ?? "—", f($0.seconds, 2)] }
+            let note = lines.count > rows.count + 1 ? lines.last.map { String($0.dropFirst().dropLast()) } : nil
+            display(.table(Table(title: "metrics", columns: ["name", "psnr", "ssim", "residual", "data loss", "seconds"], rows: cells,
+                                 text: lines.joined(separator: "\n"), note: note)))
+        } else {
+            output(lines.joined(separator: "\n"))
+        }
         if let path = try a.text("to") {
             func c(_ v: Double?) -> String { v.map { $0.isFinite ? String($0) : ($0 > 0 ? "inf" : "") } ?? "" }
             let csv = (["name,psnr,ssim,residual,seconds,data_loss"]

@@ -18,7 +18,11 @@ extension Session {
         if series.isEmpty { series = ["loss"] }
         let names = try plotTargets(a)
         let traces = names.compactMap { state.traces[$0] }
-        let path = try a.text("to")
+        var path = try a.text("to")
+        // with a rich front end, a plot without `to` goes through a temporary image file
+        let inlinePath = path == nil && display != nil ? try inlinePlotPath(a) : nil
+        defer { if let inlinePath { try? FileManager.default.removeItem(atPath: inlinePath) } }
+        path = path ?? inlinePath
         var terminalLine: String
         if let path {
             let ext = (path as NSString).pathExtension.lowercased()
@@ -80,6 +84,7 @@ extension Session {
             throw failure(a, "gnuplot: " + report.errors.joined(separator: "; "), kind: path == nil ? .runtime : .output)
         }
         for w in report.warnings { status("gnuplot: " + w) }
+        if let inlinePath, let display { display(try plotDisplay(inlinePath, title: title, a)) }
         if path == nil {
             output(out.replacingOccurrences(of: "\u{0C}", with: "").trimmingCharacters(in: .newlines))
         }

@@ -8,7 +8,9 @@ extension Session {
         switch a.command {
         case "print": try cmdPrint(a)
         case "set": try cmdSet(a)
-        case "show": try a.atMost(0); output(showText)
+        case "show":
+            try a.atMost(0)
+            if let display { display(.table(Table.keyValue(title: "show", text: showText))) } else { output(showText) }
         case "help": try cmdHelp(a)
         case "run": try cmdRun(a)
         case "quit": try a.atMost(0); throw QuitRequest()

@@ -70,7 +70,8 @@ extension Session {
         var rng = state.nextGenerator()
         let name = a.name?.0 ?? methodName
         if let (nm, r) = a.name { try checkName(nm, r, a) }
-        var bar = ProgressBar(label: name, enabled: terminal.isTerminal && state.progress, width: terminal.width, write: progress)
+        var bar = ProgressBar(label: name, enabled: terminal.isTerminal && state.progress, width: terminal.width, write: progress,
+                              report: state.progress ? progressReport : nil)
         let control = SolveControl(onStep: { info in
             bar.update(step: info.step, total: info.total, loss: info.dataLoss, elapsed: info.elapsed)
             if let stopAt, info.step >= stopAt { return .stop }
@@ -139,7 +140,13 @@ extension Session {
         }
         var rng = state.nextGenerator()
         let c = try attempt(a) { try SlicedWasserstein.compare(flat(da), flat(db), directions: 200, using: &rng) }
-        output(String(format: "%@ vs %@: sliced Wasserstein %.4f, mean error %.4f", na, nb, c.slicedWasserstein, c.meanError))
+        let line = String(format: "%@ vs %@: sliced Wasserstein %.4f, mean error %.4f", na, nb, c.slicedWasserstein, c.meanError)
+        if let display {
+            display(.table(Table(title: "compare", columns: ["a", "b", "sliced Wasserstein", "mean error"],
+                                 rows: [[na, nb, String(format: "%.4f", c.slicedWasserstein), String(format: "%.4f", c.meanError)]], text: line)))
+        } else {
+            output(line)
+        }
         if let path = try a.text("to") {
             let csv = "a,b,sliced_wasserstein,mean_error\n\(na),\(nb),\(c.slicedWasserstein),\(c.meanError)\n"
             try attempt(a, at: a.options["to"]?.range, kind: .output) { try AtomicFile.write(Data(csv.utf8), to: path) }

@@ -52,6 +52,12 @@ extension Session {
             try PatchMixturePrior.train(images: images, options: o) { stage, p in
                 if cancellation.isCancelled { return }
                 let elapsed = Date().timeIntervalSince(start)
+                if let report = progressReport, state.progress {
+                    // a front end draws one progress line per stage instead of a line per iteration
+                    report(ProgressReport(label: "train \(stage)", step: p.iteration, total: p.iterations, loss: p.logLikelihood,
+                                          lossName: "log-likelihood", unit: "iterations", elapsed: elapsed, done: p.iteration == p.iterations))
+                    return
+                }
                 output(String(format: "  %@ iteration %d/%d  log-likelihood %.4f%@  (%.1f s)", stage, p.iteration, p.iterations,
                               p.logLikelihood, p.restarted > 0 ? "  (restarted \(p.restarted) empty components)" : "", elapsed))
             }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A single-line progress bar (`\r`-redrawn): step, loss and remaining time. Silent when not
-/// drawing to a terminal.
+/// drawing to a terminal. With `report`, it also hands the same updates, structured, to a front end.
 struct ProgressBar {
     let label: String
     let enabled: Bool
@@ -9,15 +9,27 @@ struct ProgressBar {
     let width: Int
     var lastDraw = 0.0
     var drawn = false
+    let report: ((ProgressReport) -> Void)?
+    var last: ProgressReport?
+    var lastReport = 0.0
 
-    init(label: String, enabled: Bool, width: Int, write: @escaping (String) -> Void) {
+    init(label: String, enabled: Bool, width: Int, write: @escaping (String) -> Void, report: ((ProgressReport) -> Void)? = nil) {
         self.label = label
         self.enabled = enabled
         self.width = width
         self.write = write
+        self.report = report
     }
 
     mutating func update(step: Int, total: Int, loss: Double, elapsed: Double) {
+        if let report {
+            let r = ProgressReport(label: label, step: step, total: total, loss: loss, elapsed: elapsed, done: false)
+            if last == nil || step == total || elapsed - lastReport >= 0.2 {
+                lastReport = elapsed
+                report(r)
+            }
+            last = r
+        }
         guard enabled else { return }
         let now = elapsed
         guard step == total || now - lastDraw >= 0.1 || !drawn else { return }
@@ -32,8 +44,13 @@ struct ProgressBar {
         write("\r\u{1B}[2K\(label) \(bar)\(info)")
     }
 
-    /// Erases the bar.
+    /// Erases the bar (and sends the last report, marked done).
     mutating func finish() {
+        if let report, var r = last {
+            r.done = true
+            report(r)
+            last = nil
+        }
         guard enabled, drawn else { return }
         write("\r\u{1B}[2K")
         drawn = false

@@ -29,6 +29,12 @@ public final class Session {
     public var status: (String) -> Void
     /// Raw text for the progress bar (standard error, no newline added).
     public var progress: (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }
+    /// Rich output (images, plots, tables) for a front end that shows it; nil on a terminal
+    /// or a pipe, where the same commands print text.
+    public var display: ((Display) -> Void)?
+    /// Structured progress of long commands, for a front end that draws its own progress line
+    /// (the terminal bar is drawn only on a terminal, through `progress`).
+    public var progressReport: ((ProgressReport) -> Void)?
     public var terminal: Terminal
     public let cancellation = Cancellation()
     /// The statements that succeeded, as written (for `save session`).

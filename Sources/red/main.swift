@@ -41,6 +41,15 @@ struct Red: ParsableCommand {
     @Option(help: "Seed for everything random.")
     var seed: UInt64 = 0
 
+    @Flag(help: "Serve front ends (the Jupyter kernel): JSON-lines requests on standard input, events on standard output (Docs/kernel-protocol.md).")
+    var kernel = false
+
+    func validate() throws {
+        if kernel, !files.isEmpty || !e.isEmpty {
+            throw ValidationError("--kernel takes no FILE or -e: the code comes in requests on standard input")
+        }
+    }
+
     func run() throws {
         let stdoutTTY = isatty(1) == 1, stdinTTY = isatty(0) == 1, stderrTTY = isatty(2) == 1
         let session = Session(seed: seed, terminal: Terminal(isTerminal: stdoutTTY, width: Console.columns()))
@@ -53,6 +62,10 @@ struct Red: ParsableCommand {
         let renderer = DiagnosticRenderer(showExcerpt: stderrTTY, useColor: stderrTTY)
         defer { session.close() }
         Interrupts.install(session.cancellation)
+        if kernel {
+            KernelMode.run(session)
+            return
+        }
 
         if !files.isEmpty || !e.isEmpty {
             var sources: [SourceFile] = []
