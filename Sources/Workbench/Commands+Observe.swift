@@ -5,7 +5,8 @@ import Degradations
 
 extension Session {
     /// `observe FILE [size=…] [gray]`: y := the image in FILE (or tensor "y" of a .safetensors
-    /// file); x becomes unknown. A later `load` sets x as the reference for `metrics` only.
+    /// file); x becomes unknown, A the identity and the noise 0 (declared after it). A later
+    /// `load` sets x as the reference for `metrics` only.
     func cmdObserve(_ a: Arguments) throws {
         try a.atMost(1)
         let path = try a.positionalText(0, "a file")
@@ -25,7 +26,10 @@ extension Session {
             let img = try readImage(a, path: path, at: range)
             y = Datum(tensor: img * 2 - 1, isImage: true, origin: "observe \"\(path)\"")
         }
+        // a new observation is a new problem: A and the noise level are declared after it
         state.x = nil
+        state.chain = []
+        state.noise = 0
         state.y = y
         state.yStale = false
         state.observedFrom = path

@@ -96,6 +96,7 @@ extension Session {
             cancellation.reset()
             // `save session` records the solve with the steps it took, so a replay stops there too
             recordedStop = taken
+            throw InterruptRequest()
         }
     }
 

@@ -34,6 +34,8 @@ extension Session {
                     try execute(s, file: file)
                 } catch is QuitRequest {
                     throw QuitRequest()
+                } catch is InterruptRequest {
+                    throw InterruptRequest()
                 } catch {
                     state = saved
                     var d = (error as? Diagnostic) ?? Diagnostic(.error, .failed("\(error)"), at: s.range, in: file.name)

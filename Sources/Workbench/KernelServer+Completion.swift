@@ -47,7 +47,7 @@ extension KernelServer {
             let variant = words.count > 1 && spec.variant(words[1]) != nil ? words[1] : nil
             return .inspection(found: true, text: Help.command(spec, variant: variant))
         }
-        if CommandTable.keywords.contains(name) { return .inspection(found: true, text: Help.keyword(name)) }
+        if let text = Help.keyword(name) { return .inspection(found: true, text: text) }
         if let def = session.state.definitions[name] {
             return .inspection(found: true, text: "\(name) " + def.parameters.map { "\($0.0)=\($0.1.source)" }.joined(separator: " ") + "\n  defined with 'def'")
         }

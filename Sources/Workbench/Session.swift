@@ -105,6 +105,10 @@ public final class Session {
                 return .runtimeError(d)
             } catch is QuitRequest {
                 return .quit
+            } catch is InterruptRequest {
+                // Ctrl-C: the interrupted solve keeps its iterate; the rest of the input is skipped
+                if record { history.append(recordedText(statement, file: file)) }
+                return .success
             } catch {
                 state = saved
                 var d = Diagnostic(.error, .failed("\(error)"), at: statement.range, in: file.name)

@@ -47,3 +47,7 @@ extension DiagnosticMessage {
 
 /// Thrown to end the session (`quit`).
 public struct QuitRequest: Error {}
+
+/// Thrown after an interrupted solve kept its iterate: ends the statement, its loop or block and
+/// the rest of the input (the prompt, a notebook cell or the script), keeping the state.
+public struct InterruptRequest: Error {}
