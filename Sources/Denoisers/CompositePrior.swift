@@ -45,4 +45,11 @@ public final class CompositePrior: DiffusionPrior, @unchecked Sendable {
     public func flops(itemShape: [Int], items: Int) -> Double? {
         high.flops(itemShape: itemShape, items: items)
     }
+
+    /// The larger of the two priors' bytes; nil when either is unknown.
+    public func workingBytes(itemShape: [Int], items: Int, withVJP: Bool) -> Int? {
+        guard let a = low.workingBytes(itemShape: itemShape, items: items, withVJP: withVJP),
+              let b = high.workingBytes(itemShape: itemShape, items: items, withVJP: withVJP) else { return nil }
+        return Swift.max(a, b)
+    }
 }

@@ -56,6 +56,10 @@ public protocol DiffusionPrior: AnyObject, Sendable {
     /// Floating-point operations of one `epsilon` call on `items` items of `shape` (for
     /// throughput figures); nil when unknown.
     func flops(itemShape: [Int], items: Int) -> Double?
+    /// The bytes one call allocates at its peak on top of its inputs, its outputs included:
+    /// `epsilon` on `items` items of `itemShape`, or `x0WithVJP` when `withVJP` (an estimate
+    /// for refusing work that would not fit in memory); nil when unknown.
+    func workingBytes(itemShape: [Int], items: Int, withVJP: Bool) -> Int?
     /// The spread (standard deviation per coordinate) of the data the prior models, in model
     /// units. Images in [-1, 1] count as 0.5, the scale the papers' step sizes are tuned for.
     var dataSpread: Double { get }
@@ -67,6 +71,7 @@ extension DiffusionPrior {
         schedule.x0(fromEpsilon: epsilon(xt, t: t, using: &rng), xt: xt, t: t)
     }
     public func flops(itemShape: [Int], items: Int) -> Double? { nil }
+    public func workingBytes(itemShape: [Int], items: Int, withVJP: Bool) -> Int? { nil }
     public var dataSpread: Double { DiffusionPriorScale.image }
 }
 

@@ -66,6 +66,18 @@ public final class PatchMixturePrior: DiffusionPrior {
         return Double(items) * perItem
     }
 
+    /// x̂0 and ε̂ (`[N, C, H, W]` each), one item's colour planes and their estimates, the patch
+    /// batch of one GEMM and its projections onto all K eigenbases; with the VJP also the VJP,
+    /// the cotangent planes and their patch batches.
+    public func workingBytes(itemShape: [Int], items: Int, withVJP: Bool) -> Int? {
+        guard itemShape.count == 3 else { return nil }
+        let d = itemShape.reduce(1, *), p = side * side, k = Swift.max(luma.count, chroma?.count ?? 0)
+        let perChunk = chunk * (p + k * p + 2 * k)   // patches, projections, responsibilities
+        let floats = withVJP ? 2 * items * d + 4 * d + 2 * perChunk + chunk * p
+                             : 2 * items * d + 2 * d + perChunk
+        return floats * MemoryLayout<Float>.size
+    }
+
     /// Top-left corners, in padded coordinates (padding = side), of the grid patches that touch
     /// `0..<n` for a grid offset `offset`.
     func positions(_ n: Int, offset: Int) -> [Int] {

@@ -114,4 +114,13 @@ public final class UNetPrior: DiffusionPrior {
         guard itemShape.count == 3 else { return nil }
         return model.flops(items: items, height: itemShape[1], width: itemShape[2])
     }
+
+    /// The network's bytes (`UNetModel.workingBytes`; the VJP keeps every activation), plus
+    /// ε̂ split off a learned-σ output and, with the VJP, x̂0 and ε̂.
+    public func workingBytes(itemShape: [Int], items: Int, withVJP: Bool) -> Int? {
+        guard itemShape.count == 3 else { return nil }
+        let item = items * itemShape.reduce(1, *) * MemoryLayout<Float>.size
+        let own = withVJP ? 2 * item : (model.config.learnedSigma ? item : 0)
+        return model.workingBytes(items: items, height: itemShape[1], width: itemShape[2], withVJP: withVJP) + own
+    }
 }

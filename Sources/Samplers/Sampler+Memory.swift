@@ -1,0 +1,71 @@
+import TensorCore
+import Diffusion
+
+extension Sampler {
+    /// The estimated peak memory of `solve(problem, method:, n:)` in bytes, on top of what is
+    /// allocated before the call (prior, operator, measurement): the sampler's own buffers at
+    /// their most numerous plus the prior's `workingBytes` for the call made there, plus the
+    /// operator's and the metrics' temporaries. Nil when the prior gives no estimate.
+    ///
+    /// For refusing work that would not fit (compare with `SystemMemory.available`); an
+    /// estimate, checked against measured peaks by `red-bench large`.
+    public static func estimatedPeakBytes(_ problem: InverseProblem, method: SamplerMethod, n: Int = 1) -> Int? {
+        estimatedPeakBytes(prior: problem.prior, itemShape: problem.itemShape, measurementCount: problem.y.count,
+                           method: method, n: n, metrics: problem.isImage && problem.groundTruth != nil)
+    }
+
+    /// `estimatedPeakBytes(_:method:n:)` from the pieces of a problem: items of `itemShape`,
+    /// `measurementCount` measured values, and `metrics` when the trace computes PSNR/SSIM
+    /// (an image problem with a ground truth).
+    ///
+    /// With D = n·item floats, the tensors live at each point of a step (release builds, where
+    /// a tensor is freed after its last use; measured by `red-bench large`):
+    /// - RED-diff: μ, Adam's two moments, the last estimate, ε and x_t (6D) during the prior's
+    ///   ε̂ call; 8D at the update (ε̂, the data gradient and μ's copy-on-write copy instead of
+    ///   x_t); 4D while the trace computes PSNR/SSIM.
+    /// - DPS, ΠGDM: x_t and the last estimate (2D) during the ε̂ call; 6D (ε̂, x̂0, the
+    ///   cotangents) during the x̂0-with-VJP call; 10D around the DDIM step; 3D for the metrics.
+    /// - DDRM, DDIM: 2D during the ε̂ call, 6D around the step, 3D for the metrics. pinv: 2D.
+    /// The operator's temporaries count as 4 items and 2 measurements per solution, the metrics
+    /// as 2 items plus SSIM's five double-precision moment maps for every plane filtered at once
+    /// (`Parallel.threads` of them). `allocatorAllowance` is added for the free memory the C
+    /// allocator keeps after buffers under 32 MiB come and go.
+    public static func estimatedPeakBytes(prior: any DiffusionPrior, itemShape: [Int], measurementCount: Int,
+                                          method: SamplerMethod, n: Int = 1, metrics: Bool = false) -> Int? {
+        samplerBytes(prior: prior, itemShape: itemShape, measurementCount: measurementCount, method: method, n: n, metrics: metrics)
+            .map { $0 + allocatorAllowance }
+    }
+
+    /// Bytes `estimatedPeakBytes` adds for the allocator: glibc serves buffers under its
+    /// adaptive mmap threshold (at most 32 MiB) from a heap it trims only lazily, so a pass whose
+    /// temporaries are that size keeps up to this much more resident (measured: U-Net forward
+    /// passes at 64² and 256² peak 7 and 14 MiB above their replayed allocations).
+    public static let allocatorAllowance = 16 << 20
+
+    /// The estimate without the allocator allowance.
+    static func samplerBytes(prior: any DiffusionPrior, itemShape: [Int], measurementCount: Int,
+                             method: SamplerMethod, n: Int, metrics: Bool) -> Int? {
+        let d = itemShape.reduce(1, *), big = n * d
+        let op = 4 * d + 2 * measurementCount
+        var quality = 0
+        if metrics, itemShape.count == 3, itemShape[1] >= Metrics.ssimWindow, itemShape[2] >= Metrics.ssimWindow {
+            let planes = Swift.min(Parallel.threads, itemShape[0])
+            quality = 2 * d + planes * 10 * itemShape[1] * (itemShape[2] - Metrics.ssimWindow + 1)   // doubles: 2 floats each
+        }
+        func bytes(_ floats: Int) -> Int { floats * MemoryLayout<Float>.size }
+        func priorBytes(_ withVJP: Bool) -> Int? { prior.workingBytes(itemShape: itemShape, items: n, withVJP: withVJP) }
+        switch method {
+        case .reddiff:
+            guard let eps = priorBytes(false) else { return nil }
+            return Swift.max(bytes(6 * big) + eps, bytes(8 * big + op), bytes(4 * big + quality))
+        case .dps, .pigdm:
+            guard let eps = priorBytes(false), let vjp = priorBytes(true) else { return nil }
+            return Swift.max(bytes(2 * big) + eps, bytes(6 * big) + vjp, bytes(10 * big + op), bytes(3 * big + quality))
+        case .ddrm, .ddim:
+            guard let eps = priorBytes(false) else { return nil }
+            return Swift.max(bytes(2 * big) + eps, bytes(6 * big + op), bytes(3 * big + quality))
+        case .pinv:
+            return bytes(2 * big + Swift.max(op, quality))
+        }
+    }
+}
