@@ -10,7 +10,11 @@ extension Sampler {
     /// For refusing work that would not fit (compare with `SystemMemory.available`); an
     /// estimate, checked against measured peaks by `red-bench large`.
     public static func estimatedPeakBytes(_ problem: InverseProblem, method: SamplerMethod, n: Int = 1) -> Int? {
-        estimatedPeakBytes(prior: problem.prior, itemShape: problem.itemShape, measurementCount: problem.y.count,
+        guard let prior = problem.prior else {
+            // the pseudo-inverse alone: the solution, the operator's temporaries and y
+            return 6 * n * problem.itemShape.reduce(1, *) * MemoryLayout<Float>.size + 2 * problem.y.count * MemoryLayout<Float>.size + allocatorAllowance
+        }
+        return estimatedPeakBytes(prior: prior, itemShape: problem.itemShape, measurementCount: problem.y.count,
                            method: method, n: n, metrics: problem.isImage && problem.groundTruth != nil)
     }
 

@@ -122,10 +122,10 @@ extension Session {
         let x = try requireX(a)
         guard let prior = state.prior else { throw failure(a, "no prior yet: 'prior natural' (or another prior) first") }
         let t = try a.integer("t", min: 0, max: prior.schedule.count - 1)
-        if let problem = prior.dataShape.mismatch(x.itemShape) { throw failure(a, problem) }
+        let adapted = try attempt(a) { try ShapeAdaptedPrior.adapting(prior, to: x.itemShape) }
         var rng = state.nextGenerator()
         let batch = x.isBatch ? x.tensor : x.tensor.reshaped([1] + x.tensor.shape)
-        let out = a.variant == "eps" ? prior.epsilon(batch, t: t, using: &rng) : prior.x0(batch, t: t, using: &rng)
+        let out = a.variant == "eps" ? adapted.epsilon(batch, t: t, using: &rng) : adapted.x0(batch, t: t, using: &rng)
         let value = x.isBatch ? out : out.item(0)
         let name = a.name?.0 ?? (a.variant == "eps" ? "eps" : "x0")
         if let (nm, r) = a.name { try checkName(nm, r, a) }

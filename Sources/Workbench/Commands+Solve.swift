@@ -62,11 +62,13 @@ extension Session {
                                      groundTruth: x?.tensor, isImage: state.isImageData)
         } else {
             let shape = try problemShape(a)
-            if let prior, let why = prior.dataShape.mismatch(shape) { throw failure(a, why) }
+            // any image size and a gray image with an RGB prior: the prior is adapted to the item
+            let adapted = try prior.map { p in try attempt(a) { try ShapeAdaptedPrior.adapting(p, to: shape) } }
             let y = try measuredY(a)
             let op = try buildOperator(a, shape: shape)
-            problem = InverseProblem(prior: prior, op: op, y: y.tensor, sigmaY: modelNoise, groundTruth: x?.tensor, isImage: state.isImageData)
+            problem = InverseProblem(prior: adapted, op: op, y: y.tensor, sigmaY: modelNoise, groundTruth: x?.tensor, isImage: state.isImageData)
         }
+        try checkMemory(problem, method: method, n: n, a)
         var rng = state.nextGenerator()
         let name = a.name?.0 ?? methodName
         if let (nm, r) = a.name { try checkName(nm, r, a) }
@@ -98,6 +100,15 @@ extension Session {
             recordedStop = taken
             throw InterruptRequest()
         }
+    }
+
+    /// Refuses a solve whose estimated peak memory exceeds what the system has available, before
+    /// it starts (instead of being killed by the system halfway).
+    func checkMemory(_ problem: InverseProblem, method: SamplerMethod, n: Int, _ a: Arguments) throws {
+        guard let need = Sampler.estimatedPeakBytes(problem, method: method, n: n), let available = SystemMemory.available, need > available else { return }
+        func gib(_ b: Int) -> String { String(format: "%.1f GiB", Double(b) / Double(1 << 30)) }
+        throw failure(a, "this solve would need about \(gib(need)) of memory but \(gib(available)) is available; "
+            + "use a smaller image (crop, or size= when loading), fewer solutions (n=), or RED-diff instead of DPS/ΠGDM (no network backward pass)")
     }
 
     /// The solve's arguments with the prior's recommended settings filled in for every option the
