@@ -31,9 +31,10 @@ extension Sampler {
     ///   cotangents) during the x̂0-with-VJP call; 10D around the DDIM step; 3D for the metrics.
     /// - DDRM, DDIM: 2D during the ε̂ call, 6D around the step, 3D for the metrics. pinv: 2D.
     /// The operator's temporaries count as 4 items and 2 measurements per solution, the metrics
-    /// as 2 items plus SSIM's five double-precision moment maps for every plane filtered at once
-    /// (`Parallel.threads` of them). `allocatorAllowance` is added for the free memory the C
-    /// allocator keeps after buffers under 32 MiB come and go.
+    /// as 3 items (the truth and one estimate mapped to [0, 1], the estimate's copy) plus SSIM's
+    /// five double-precision moment maps for every plane filtered at once (`Parallel.threads`
+    /// of them). `allocatorAllowance` is added for the free memory the C allocator keeps after
+    /// buffers under 32 MiB come and go.
     public static func estimatedPeakBytes(prior: any DiffusionPrior, itemShape: [Int], measurementCount: Int,
                                           method: SamplerMethod, n: Int = 1, metrics: Bool = false) -> Int? {
         samplerBytes(prior: prior, itemShape: itemShape, measurementCount: measurementCount, method: method, n: n, metrics: metrics)
@@ -54,7 +55,7 @@ extension Sampler {
         var quality = 0
         if metrics, itemShape.count == 3, itemShape[1] >= Metrics.ssimWindow, itemShape[2] >= Metrics.ssimWindow {
             let planes = Swift.min(Parallel.threads, itemShape[0])
-            quality = 2 * d + planes * 10 * itemShape[1] * (itemShape[2] - Metrics.ssimWindow + 1)   // doubles: 2 floats each
+            quality = 3 * d + planes * 10 * itemShape[1] * (itemShape[2] - Metrics.ssimWindow + 1)   // doubles: 2 floats each
         }
         func bytes(_ floats: Int) -> Int { floats * MemoryLayout<Float>.size }
         func priorBytes(_ withVJP: Bool) -> Int? { prior.workingBytes(itemShape: itemShape, items: n, withVJP: withVJP) }
