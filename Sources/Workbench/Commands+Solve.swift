@@ -105,9 +105,9 @@ extension Session {
     /// Refuses a solve whose estimated peak memory exceeds what the system has available, before
     /// it starts (instead of being killed by the system halfway).
     func checkMemory(_ problem: InverseProblem, method: SamplerMethod, n: Int, _ a: Arguments) throws {
-        guard let need = Sampler.estimatedPeakBytes(problem, method: method, n: n), let available = SystemMemory.available, need > available else { return }
+        guard let need = Sampler.estimatedPeakBytes(problem, method: method, n: n), let available = SystemMemory.available, need > available / 10 * 8 else { return }
         func gib(_ b: Int) -> String { String(format: "%.1f GiB", Double(b) / Double(1 << 30)) }
-        throw failure(a, "this solve would need about \(gib(need)) of memory but \(gib(available)) is available; "
+        throw failure(a, "this solve would need about \(gib(need)) of memory, more than 80 % of the \(gib(available)) available; "
             + "use a smaller image (crop, or size= when loading), fewer solutions (n=), or RED-diff instead of DPS/ΠGDM (no network backward pass)")
     }
 
