@@ -22,6 +22,7 @@ let areas: [(name: String, run: (Bool) -> Void)] = [
     ("samplers", benchSamplers),
     ("efficiency", benchEfficiency),
     ("neural", benchNeuralPrior),
+    ("unet-candidates", benchUNetCandidates),
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())
