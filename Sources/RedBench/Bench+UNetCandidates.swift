@@ -11,11 +11,12 @@ import TensorCore
 /// `label=path` (or bare paths, labelled by file name); the shipped `Stdlib/priors/unet.safetensors`
 /// is always the first column. `RED_BENCH_SIZES` (default `64`) lists the RED-diff image sides:
 /// 64 uses the `*-64` demo images, any other side the full demo images area-resized so the shorter
-/// side is that size, then centre-cropped to a square.
+/// side is that size, then centre-cropped to a square. `RED_BENCH_LRS` (default `0.1,0.5`) lists
+/// the RED-diff learning rates; `RED_BENCH_TABLES` (default `time,denoise,reddiff`) the tables to run.
 ///
 /// Tables: CPU time per ε̂ at 256² (batch 1, best of 3, interleaved); one-shot denoising PSNR at
 /// σ = 15, 25, 50 (/255) on the full demo images (Tweedie's x̂0, as `neural`); RED-diff (100 steps,
-/// lr 0.1 and 0.5, λ 0.25, σ_y = 0.01 on [0, 1]) on 4× super-resolution and 70 % random inpainting,
+/// lr 0.1 and 0.5 by default, λ 0.25, σ_y = 0.01 on [0, 1]) on 4× super-resolution and 70 % random inpainting,
 /// with the PSNR split into the textured and the smooth half of the pixels (`TextureSplit`).
 func benchUNetCandidates(quick: Bool) {
     Report.section("U-Net candidates: the shipped network vs RED_BENCH_UNETS")
@@ -48,15 +49,17 @@ func benchUNetCandidatesTables(quick: Bool) throws {
     let header = "| " + nets.map(\.label).joined(separator: " | ") + " |"
     let rule = "|" + String(repeating: "---|", count: nets.count)
 
-    // CPU time per ε̂ at 256²
-    var rng = SeededGenerator(seed: 1)
-    let x = Random.normal([1, 3, 256, 256], using: &rng)
-    let times = Timing.bestInterleaved(of: quick ? 1 : 3, nets.map { n in { var r = SeededGenerator(seed: 2); blackHole(n.prior.epsilon(x, t: 500, using: &r)) } })
-    print("\nCPU time per ε̂ evaluation, 1×3×256×256 (best of \(quick ? 1 : 3), interleaved)")
-    print("| " + header.dropFirst(2)); print(rule)
-    print("| " + times.map { String(format: "%.0f ms", $0 * 1e3) }.joined(separator: " | ") + " |")
-
-    try benchCandidateDenoising(nets: nets, quick: quick, header: header, rule: rule)
+    let tables = Set((ProcessInfo.processInfo.environment["RED_BENCH_TABLES"] ?? "time,denoise,reddiff").split(separator: ",").map(String.init))
+    if tables.contains("time") {                                           // CPU time per ε̂ at 256²
+        var rng = SeededGenerator(seed: 1)
+        let x = Random.normal([1, 3, 256, 256], using: &rng)
+        let times = Timing.bestInterleaved(of: quick ? 1 : 3, nets.map { n in { var r = SeededGenerator(seed: 2); blackHole(n.prior.epsilon(x, t: 500, using: &r)) } })
+        print("\nCPU time per ε̂ evaluation, 1×3×256×256 (best of \(quick ? 1 : 3), interleaved)")
+        print("| " + header.dropFirst(2)); print(rule)
+        print("| " + times.map { String(format: "%.0f ms", $0 * 1e3) }.joined(separator: " | ") + " |")
+    }
+    if tables.contains("denoise") { try benchCandidateDenoising(nets: nets, quick: quick, header: header, rule: rule) }
+    guard tables.contains("reddiff") else { return }
     let sizes = (ProcessInfo.processInfo.environment["RED_BENCH_SIZES"] ?? "64").split(separator: ",").compactMap { Int($0) }
     for size in sizes {
         try benchCandidateREDDiff(nets: nets, size: size, quick: quick)
@@ -121,11 +124,12 @@ func benchCandidateREDDiff(nets: [(label: String, prior: UNetPrior)], size: Int,
     let images = try candidateImages(size: size, quick: quick)
     let steps = quick ? 20 : 100, sigmaY = 0.02
     let tasks: [RestorationTask] = [.sr4, .random]
+    let lrs = (ProcessInfo.processInfo.environment["RED_BENCH_LRS"] ?? "0.1,0.5").split(separator: ",").compactMap { Double($0) }
     print("\nRED-diff \(steps) steps, σ_y = 0.01 on [0,1], \(size)×\(size) demo images: mean PSNR dB, all / textured half / smooth half")
     print("| task | lr | " + nets.map(\.label).joined(separator: " | ") + " |")
     print("|---|---|" + String(repeating: "---|", count: nets.count))
     for task in tasks {
-        for lr in [0.1, 0.5] {
+        for lr in lrs {
             var sums = [[Double]](repeating: [0, 0, 0], count: nets.count)
             for (name, truth) in images {
                 var rng = SeededGenerator(seed: 3)
