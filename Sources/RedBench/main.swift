@@ -23,6 +23,7 @@ let areas: [(name: String, run: (Bool) -> Void)] = [
     ("efficiency", benchEfficiency),
     ("neural", benchNeuralPrior),
     ("large", benchLarge),
+    ("unet-candidates", benchUNetCandidates),
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())
