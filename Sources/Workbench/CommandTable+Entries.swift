@@ -70,7 +70,11 @@ extension CommandTable {
                     options: [OptionSpec("scale", .number, "2", "exposure scale")], examples: ["hdr scale=2"]),
         CommandSpec("sense", "degradation", "[FRACTION]", "compressed sensing: a random fraction of the coefficients of an orthogonal transform; rows= for vector data",
                     options: [OptionSpec("rows", .integer, "", "a random rows x dim matrix (vector data)")], examples: ["sense 0.25", "sense rows=2"]),
-        CommandSpec("noise", "degradation", "STD", "measurement noise std ([0,1] units for images, raw for vectors)", examples: ["noise 0.05"]),
+        CommandSpec("noise", "degradation", "STD|auto", "measurement noise std ([0,1] units for images, raw for vectors); auto: estimated from y (weak-texture patch PCA) and printed",
+                    examples: ["noise 0.05", "noise auto"]),
+        CommandSpec("fit", "degradation", "blur motion", "A := the straight motion blur (length, angle) that best explains y alone (maximum marginal likelihood), printed",
+                    options: [OptionSpec("max", .integer, "41", "longest blur length tried, in pixels")],
+                    examples: ["fit blur motion", "fit blur motion max=61"]),
         CommandSpec("clear", "degradation", "", "A := identity, noise := 0", examples: ["clear"]),
         CommandSpec("measure", "degradation", "", "y := A(x) + noise (seeded)", examples: ["measure"]),
 

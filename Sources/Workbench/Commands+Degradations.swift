@@ -82,6 +82,11 @@ extension Session {
 
     func cmdNoise(_ a: Arguments) throws {
         try a.atMost(1)
+        if case .text("auto", _)? = a.positionals.first?.value {
+            state.noise = try estimatedNoise(a)
+            state.invalidateMeasurement()
+            return
+        }
         let s = try a.positionalNumber(0, "a standard deviation", min: 0)
         if state.isImageData, s > 1 {
             throw failure(a, "image noise is a standard deviation in [0, 1] pixel units, got \(Value.format(s)); for example 0.05", at: a.positionals[0].range)

@@ -12,6 +12,7 @@ extension Session {
         case "predict": try cmdPredict(a)
         case "mask", "blur", "downsample", "colorize", "phase", "hdr", "sense": try cmdDegradation(a)
         case "noise": try cmdNoise(a)
+        case "fit": try cmdFit(a)
         case "clear":
             try a.atMost(0)
             state.chain = []
