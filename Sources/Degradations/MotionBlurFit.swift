@@ -108,7 +108,7 @@ public enum MotionBlurFit {
 
     /// Whether blurs up to `length` can be fitted in an `height × width` image: after cutting a
     /// border of half the kernel, at least twice the kernel (and 32 pixels) must remain.
-    static func fits(_ length: Int, height: Int, width: Int) -> Bool {
+    public static func fits(_ length: Int, height: Int, width: Int) -> Bool {
         let side = MotionBlur.lineKernelSize(length)
         return Swift.min(height, width) - (side - 1) >= Swift.max(2 * side, 32)
     }

@@ -73,7 +73,7 @@ extension CommandTable {
         CommandSpec("noise", "degradation", "STD|auto", "measurement noise std ([0,1] units for images, raw for vectors); auto: estimated from y (weak-texture patch PCA) and printed",
                     examples: ["noise 0.05", "noise auto"]),
         CommandSpec("fit", "degradation", "blur motion", "A := the straight motion blur (length, angle) that best explains y alone (maximum marginal likelihood), printed",
-                    options: [OptionSpec("max", .integer, "41", "longest blur length tried, in pixels")],
+                    options: [OptionSpec("max", .integer, "", "longest blur length tried, in pixels (default: 41, or the longest the image leaves room for)")],
                     examples: ["fit blur motion", "fit blur motion max=61"]),
         CommandSpec("clear", "degradation", "", "A := identity, noise := 0", examples: ["clear"]),
         CommandSpec("measure", "degradation", "", "y := A(x) + noise (seeded)", examples: ["measure"]),

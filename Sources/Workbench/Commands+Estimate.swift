@@ -34,7 +34,10 @@ extension Session {
                           a.positionals.count > 1 ? a.positionals[1].range : a.range)
         }
         let picture = try observedPicture(a, for: "fit blur motion")
-        let longest = try a.integer("max", default: 41, min: 3, max: 401)
+        // by default the longest length up to 41 px that the image leaves room for
+        let (_, h, w) = picture.imageGeometry
+        let fitting = (3...41).last { MotionBlurFit.fits($0, height: h, width: w) } ?? 3
+        let longest = try a.integer("max", default: fitting, min: 3, max: 401)
         var bar = ProgressBar(label: "fit", enabled: terminal.isTerminal && state.progress, width: terminal.width, write: progress)
         let start = Date()
         let fit = try attempt(a) {
