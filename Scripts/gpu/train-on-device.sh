@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Trains two U-Net prior candidates side by side on one lent GPU (see train_unet_torch.py):
+# Trains two U-Net prior candidates side by side on one GPU (see train_unet_torch.py):
 #   unet-more.safetensors  the shipped network (Stdlib/priors/unet.safetensors) trained further:
 #                          same layout and CPU cost, 128/64 crops at 8 scales 0.25-1, cosine lr,
 #                          batch doubled when that is nearly free (--batch-auto 2)
