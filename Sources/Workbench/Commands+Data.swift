@@ -8,16 +8,10 @@ extension Session {
     func cmdLoad(_ a: Arguments) throws {
         try a.atMost(1)
         let path = try a.positionalText(0, "a file")
-        let resolved = resolveInput(path)
         let range = a.positionals[0].range
         var datum: Datum
         if path.lowercased().hasSuffix(".safetensors") {
-            if a.has("size") || a.has("gray") { throw failure(a, "'size' and 'gray' apply to images, not to raw tensors") }
-            let file = try attempt(a, at: range, kind: .input) { try SafeTensors(contentsOf: resolved) }
-            let t = try attempt(a, at: range, kind: .input) { try file.tensor("x", path: path) }
-            guard t.rank == 1 || t.rank == 3 else {
-                throw failure(a, "tensor 'x' in '\(path)' has shape \(t.shape); expected a vector [D] or an image [C, H, W]", at: range, kind: .input)
-            }
+            let t = try readRawTensor(a, "x", path: path, at: range)
             datum = Datum(tensor: t, isImage: t.rank == 3, origin: "load \"\(path)\"")
         } else {
             let img = try readImage(a, path: path, at: range)

@@ -11,15 +11,9 @@ extension Session {
         try a.atMost(1)
         let path = try a.positionalText(0, "a file")
         let range = a.positionals[0].range
-        let resolved = resolveInput(path)
         let y: Datum
         if path.lowercased().hasSuffix(".safetensors") {
-            if a.has("size") || a.has("gray") { throw failure(a, "'size' and 'gray' apply to images, not to raw tensors") }
-            let file = try attempt(a, at: range, kind: .input) { try SafeTensors(contentsOf: resolved) }
-            let t = try attempt(a, at: range, kind: .input) { try file.tensor("y", path: path) }
-            guard t.rank == 1 || t.rank == 3 else {
-                throw failure(a, "tensor 'y' in '\(path)' has shape \(t.shape); expected a vector [M] or an image [C, H, W]", at: range, kind: .input)
-            }
+            let t = try readRawTensor(a, "y", path: path, at: range)
             guard t.isFinite else { throw failure(a, "tensor 'y' in '\(path)' has non-finite values", at: range, kind: .input) }
             y = Datum(tensor: t, isImage: t.rank == 3, origin: "observe \"\(path)\"")
         } else {
@@ -34,6 +28,17 @@ extension Session {
         state.yStale = false
         state.observedFrom = path
         try revalidateChain(a)
+    }
+
+    /// Tensor `key` of a .safetensors file, raw: a vector or an image `[C, H, W]` in model space.
+    func readRawTensor(_ a: Arguments, _ key: String, path: String, at range: SourceRange) throws -> Tensor {
+        if a.has("size") || a.has("gray") { throw failure(a, "'size' and 'gray' apply to images, not to raw tensors") }
+        let file = try attempt(a, at: range, kind: .input) { try SafeTensors(contentsOf: resolveInput(path)) }
+        let t = try attempt(a, at: range, kind: .input) { try file.tensor(key, path: path) }
+        guard t.rank == 1 || t.rank == 3 else {
+            throw failure(a, "tensor '\(key)' in '\(path)' has shape \(t.shape); expected a vector or an image [C, H, W]", at: range, kind: .input)
+        }
+        return t
     }
 
     /// An image file as `[C, H, W]` in [0, 1], with the `size=` and `gray` options of `load`/`observe`.
