@@ -31,6 +31,7 @@ let package = Package(
         .target(name: "Networks", dependencies: ["TensorCore", "Diffusion"], swiftSettings: numeric),
         .target(name: "ScriptLang", dependencies: []),
         .target(name: "Workbench", dependencies: ["ScriptLang", "Samplers", "TensorCore", "Degradations", "Diffusion", "Denoisers", "Networks"]),
+        .target(name: "Evaluation", dependencies: ["Workbench", "Samplers", "Degradations", "TensorCore"]),
 
         // MARK: - Executables
         .executableTarget(name: "red", dependencies: [
@@ -39,7 +40,8 @@ let package = Package(
         ]),
         .executableTarget(name: "red-train", dependencies: ["TensorCore", "Diffusion"], path: "Sources/RedTrain", swiftSettings: numeric),
         .executableTarget(name: "red-train-unet", dependencies: ["TensorCore", "Networks"], path: "Sources/RedTrainUNet", swiftSettings: numeric),
-        .executableTarget(name: "red-bench", dependencies: ["TensorCore", "Degradations", "Diffusion", "Denoisers", "Samplers", "Networks", "COpenBLAS"],
+        .executableTarget(name: "red-tune", dependencies: ["Evaluation", "Workbench", "Samplers", "TensorCore"], path: "Sources/RedTune"),
+        .executableTarget(name: "red-bench", dependencies: ["TensorCore", "Degradations", "Diffusion", "Denoisers", "Samplers", "Networks", "Evaluation", "COpenBLAS"],
                           path: "Sources/RedBench", swiftSettings: numeric),
 
         // MARK: - Tests
@@ -50,6 +52,7 @@ let package = Package(
         .testTarget(name: "SamplersTests", dependencies: ["Samplers", "Diffusion", "Degradations", "TensorCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "NetworksTests", dependencies: ["Networks", "Diffusion", "TensorCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ScriptLangTests", dependencies: ["ScriptLang", "TensorCore"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Samplers", "Degradations", "TensorCore"]),
         .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "ScriptLang"], exclude: ["Golden"]),
     ]
 )

@@ -24,6 +24,7 @@ let areas: [(name: String, run: (Bool) -> Void)] = [
     ("neural", benchNeuralPrior),
     ("large", benchLarge),
     ("unet-candidates", benchUNetCandidates),
+    ("quality", benchQuality),
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())

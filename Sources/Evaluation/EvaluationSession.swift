@@ -1,0 +1,58 @@
+import Foundation
+import TensorCore
+import Samplers
+import Workbench
+
+/// A quiet `red` session for benchmarks and tuning: statements run exactly as a user types them
+/// (so solves use the prior's recommended settings for every option left out), and results are
+/// scored against the session's x.
+public final class EvaluationSession {
+    /// The underlying session.
+    public let session: Session
+
+    /// A session with the standard library at `stdlib` loaded, output discarded.
+    public init(stdlib: String, seed: UInt64 = 0) throws {
+        session = Session(seed: seed, output: { _ in })
+        session.status = { _ in }
+        session.progress = { _ in }
+        if case let .runtimeError(d) = session.loadStdlib(stdlib) { throw EvaluationError.statement("prelude", message: d.message) }
+        try run("set progress=off")
+    }
+
+    /// Runs statements (one or more lines).
+    /// - Throws: `EvaluationError.statement` with the first diagnostic.
+    public func run(_ text: String) throws {
+        switch session.run(text, name: "<evaluation>", record: false) {
+        case .success, .quit: return
+        case let .syntaxErrors(ds): throw EvaluationError.statement(text, message: ds.map(\.message).joined(separator: "; "))
+        case let .runtimeError(d): throw EvaluationError.statement(text, message: d.message)
+        }
+    }
+
+    /// The reference x in model space.
+    public var truth: Tensor? { session.state.x?.tensor }
+
+    /// A named result (its first item), in model space.
+    public func result(_ name: String) throws -> Tensor {
+        guard let d = session.state.values[name] else { throw EvaluationError.missingResult(name) }
+        return d.first
+    }
+
+    /// The PSNR in dB of a model-space image against x, both mapped to [0, 1] (the estimate clamped).
+    public func psnr(_ estimate: Tensor) throws -> Double {
+        guard let x = truth else { throw EvaluationError.input("no reference x in the session") }
+        return try Metrics.psnr((estimate.clamped(-1, 1) + 1) / 2, (x + 1) / 2)
+    }
+
+    /// The trace of a named solve.
+    public func trace(_ name: String) -> Trace? { session.state.traces[name] }
+}
+
+extension EvaluationSession {
+    /// PSNR (dB) and SSIM of a model-space estimate against x, on [0, 1].
+    public func scores(_ estimate: Tensor) throws -> (psnr: Double, ssim: Double) {
+        guard let x = truth else { throw EvaluationError.input("no reference x in the session") }
+        let a = (estimate.clamped(-1, 1) + 1) / 2, b = (x + 1) / 2
+        return (try Metrics.psnr(a, b), try Metrics.ssim(a, b))
+    }
+}

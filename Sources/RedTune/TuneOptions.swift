@@ -1,0 +1,73 @@
+import Foundation
+import Evaluation
+
+/// The command line of `red-tune`, with its defaults.
+struct TuneOptions {
+    var prior = ""
+    var photos = ".cache/photos/png"
+    var out = "Docs/tuning"
+    var crops = 2
+    var side = 64
+    var scale = 256
+    var seed: UInt64 = 1
+    var methods = ["reddiff", "pigdm", "ddrm", "dps"]
+    var tasks = EvaluationTask.linear
+    var trajectories = false
+
+    static let usage = """
+        usage: red-tune PRIOR [--photos DIR] [--out DIR] [--crops N] [--side N] [--scale N] [--seed N]
+                              [--methods reddiff,pigdm,ddrm,dps] [--tasks inpaint-70,sr4,…] [--trajectories]
+          Sweeps the samplers' settings on seeded crops of the training photos (never the evaluation
+          images) and writes the sweep (sweep.csv, summary.md, sweep.png) and the chosen settings
+          (settings.json, for Scripts/set-prior-settings.py) to --out.
+          --crops N      crops per task (default 2), each from a different photo
+          --side N       crop side (default 64); --scale N: photos are first resized to this shorter side (default 256)
+          --trajectories also record RED-diff's PSNR trajectory at 1000 steps for lr 0.5, lr 0.1 and the chosen settings
+        """
+
+    /// Parses `arguments` (without the program name).
+    static func parse(_ arguments: [String]) throws -> TuneOptions {
+        var o = TuneOptions()
+        var i = 0
+        func value() throws -> String {
+            i += 1
+            guard i < arguments.count else { throw EvaluationError.input("\(arguments[i - 1]) needs a value\n\(usage)") }
+            return arguments[i]
+        }
+        func integer(_ s: String, min: Int) throws -> Int {
+            guard let v = Int(s), v >= min else { throw EvaluationError.input("'\(s)' is not an integer ≥ \(min)") }
+            return v
+        }
+        while i < arguments.count {
+            switch arguments[i] {
+            case "--photos": o.photos = try value()
+            case "--out": o.out = try value()
+            case "--crops": o.crops = try integer(try value(), min: 1)
+            case "--side": o.side = try integer(try value(), min: 16)
+            case "--scale": o.scale = try integer(try value(), min: 16)
+            case "--seed": o.seed = UInt64(try integer(try value(), min: 0))
+            case "--methods":
+                o.methods = try value().split(separator: ",").map(String.init)
+                if let bad = o.methods.first(where: { !["reddiff", "pigdm", "ddrm", "dps"].contains($0) }) {
+                    throw EvaluationError.input("unknown method '\(bad)'; choose from reddiff, pigdm, ddrm, dps")
+                }
+            case "--tasks":
+                o.tasks = try value().split(separator: ",").map { name in
+                    guard let t = EvaluationTask(rawValue: String(name)), t.isLinear else {
+                        throw EvaluationError.input("unknown task '\(name)'; choose from \(EvaluationTask.linear.map(\.rawValue).joined(separator: ", "))")
+                    }
+                    return t
+                }
+            case "--trajectories": o.trajectories = true
+            case "-h", "--help": throw EvaluationError.input(usage)
+            case let s where s.hasPrefix("-"): throw EvaluationError.input("unknown option '\(s)'\n\(usage)")
+            case let s:
+                guard o.prior.isEmpty else { throw EvaluationError.input("one prior file, not '\(s)' too") }
+                o.prior = s
+            }
+            i += 1
+        }
+        guard !o.prior.isEmpty else { throw EvaluationError.input(usage) }
+        return o
+    }
+}

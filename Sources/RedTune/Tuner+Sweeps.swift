@@ -1,0 +1,65 @@
+import Foundation
+import Samplers
+import Evaluation
+
+extension Tuner {
+    /// The learning rates, weights λ and step counts RED-diff's sweep visits.
+    static let lrs = ["0.05", "0.1", "0.2"], lambdas = ["0.25", "1", "4"], redSteps = ["50", "100", "250", "500"]
+
+    /// RED-diff: lr × λ at 100 steps; then the step count (the fewest within 0.2 dB of the best);
+    /// then λ and lr refined (×½, ×2) at that step count.
+    ///
+    /// The observation weight v is not swept: Adam's update is invariant to a common scale of the
+    /// loss, so (v, λ) and (c·v, c·λ) give the same iterates and only λ/v matters — sweeping λ at
+    /// v = 1 covers it.
+    func sweepREDDiff(_ family: RecommendedSettings.TaskFamily) {
+        let grid = Tuner.lrs.flatMap { lr in Tuner.lambdas.map { l in
+            score(family, "reddiff", "lr×λ", [("steps", "100"), ("lr", lr), ("lambda", l)])
+        } }
+        guard var best = grid.max(by: { $0.psnr < $1.psnr }) else { return }
+        let bySteps = Tuner.redSteps.map { s in score(family, "reddiff", "steps", with(best, "steps", s)) }
+        best = Tuner.fewestSteps(bySteps) ?? best
+        for key in ["lambda", "lr"] {
+            guard let v = Double(best.value(key)) else { continue }
+            for f in [0.5, 2.0] {
+                let p = score(family, "reddiff", "refine", with(best, key, Self.format(v * f)))
+                if p.psnr > best.psnr { best = p }
+            }
+        }
+        record(family, "reddiff", best)
+    }
+
+    /// ΠGDM and DDRM: the fewest steps within 0.2 dB of the best of a short grid.
+    func sweepSteps(_ family: RecommendedSettings.TaskFamily, method: String, grid: [String]) {
+        let points = grid.map { s in score(family, method, "steps", [("steps", s)]) }
+        if let best = Tuner.fewestSteps(points) { record(family, method, best) }
+    }
+
+    /// DPS: the guidance step ζ at 100 steps (1000 steps is out of reach of a sweep on a CPU).
+    func sweepDPS(_ family: RecommendedSettings.TaskFamily) {
+        let points = ["0.3", "1", "3"].map { z in score(family, "dps", "zeta", [("steps", "100"), ("zeta", z)]) }
+        if let best = points.max(by: { $0.psnr < $1.psnr }) { record(family, "dps", best) }
+    }
+
+    /// Every requested method on every family.
+    func sweepAll() {
+        for family in families {
+            print("\(family.rawValue): \(cases[family]?.map { "\($0.task.rawValue) on \($0.photo)" }.joined(separator: ", ") ?? "")")
+            for method in options.methods {
+                switch method {
+                case "reddiff": sweepREDDiff(family)
+                case "pigdm": sweepSteps(family, method: "pigdm", grid: ["25", "50", "100"])
+                case "ddrm": sweepSteps(family, method: "ddrm", grid: ["10", "20", "50"])
+                case "dps": sweepDPS(family)
+                default: break
+                }
+            }
+        }
+    }
+
+    func with(_ p: Point, _ key: String, _ value: String) -> [(String, String)] {
+        p.options.map { $0.0 == key ? ($0.0, value) : $0 }
+    }
+
+    static func format(_ v: Double) -> String { String(format: "%g", v) }
+}

@@ -1,0 +1,101 @@
+import Foundation
+import TensorCore
+import Samplers
+import Evaluation
+
+/// The sweep: per task family, a coordinate search over each sampler's settings, scored by the
+/// mean PSNR over seeded crops of the training photos.
+final class Tuner {
+    /// One crop of one task, set up once (prior loaded, y measured) and solved many times.
+    struct Case {
+        let task: EvaluationTask
+        let photo: String
+        let session: EvaluationSession
+    }
+
+    /// One scored setting: the options as typed after `solve METHOD`.
+    struct Point {
+        let family: RecommendedSettings.TaskFamily
+        let method: String
+        let stage: String
+        let options: [(String, String)]
+        var psnr: Double
+        var seconds: Double
+        var text: String { options.map { "\($0.0)=\($0.1)" }.joined(separator: " ") }
+    }
+
+    let options: TuneOptions
+    var cases: [RecommendedSettings.TaskFamily: [Case]] = [:]
+    var points: [Point] = []
+    var rows: [String] = ["family,task,photo,method,stage,options,psnr,seconds"]
+    var chosen: [String: [String: [String: String]]] = [:]
+
+    /// Sets up `crops` crops per task from the photos (seeded).
+    init(options: TuneOptions, stdlib: String) throws {
+        self.options = options
+        let photos = (try? FileManager.default.contentsOfDirectory(atPath: options.photos))?
+            .filter { $0.hasSuffix(".png") || $0.hasSuffix(".jpg") }.sorted() ?? []
+        guard photos.count >= options.crops else {
+            throw EvaluationError.input("\(options.photos) holds \(photos.count) photos; run Scripts/fetch-photos (the training photos) first")
+        }
+        for (k, task) in options.tasks.enumerated() {
+            var rng = SeededGenerator(seed: options.seed).derived(k)
+            var pool = photos
+            for _ in 0..<options.crops {
+                let photo = pool.remove(at: Int(rng.next() % UInt64(pool.count)))
+                let path = (options.photos as NSString).appendingPathComponent(photo)
+                let session = try EvaluationSession(stdlib: stdlib)
+                let load = try EvaluationImage.crop(path: path, side: options.side, scale: options.scale, using: &rng)
+                try session.run("prior \(EvaluationImage.quoted(options.prior))\nset seed=\(options.seed)\n\(load)\n\(task.statement)\nmeasure")
+                cases[task.family, default: []].append(Case(task: task, photo: photo, session: session))
+            }
+        }
+    }
+
+    /// The families in sweep order.
+    var families: [RecommendedSettings.TaskFamily] { RecommendedSettings.TaskFamily.allCases.filter { cases[$0] != nil } }
+
+    /// Mean PSNR of `solve METHOD OPTIONS` over the family's crops (cached per setting).
+    @discardableResult
+    func score(_ family: RecommendedSettings.TaskFamily, _ method: String, _ stage: String, _ opts: [(String, String)]) -> Point {
+        let text = opts.map { "\($0.0)=\($0.1)" }.joined(separator: " ")
+        if let p = points.first(where: { $0.family == family && $0.method == method && $0.text == text }) { return p }
+        var psnrs: [Double] = [], seconds: [Double] = []
+        for c in cases[family] ?? [] {
+            do {
+                try c.session.run("set seed=\(options.seed + 1)\nsolve \(method) \(text) as tune")
+                let p = try c.session.psnr(try c.session.result("tune"))
+                let s = c.session.trace("tune")?.seconds ?? 0
+                psnrs.append(p); seconds.append(s)
+                rows.append("\(family.rawValue),\(c.task.rawValue),\(c.photo),\(method),\(stage),\(text),\(String(format: "%.3f,%.2f", p, s))")
+            } catch {
+                // a diverged or failed setting scores nothing, and loses
+                psnrs.append(0); seconds.append(0)
+                rows.append("\(family.rawValue),\(c.task.rawValue),\(c.photo),\(method),\(stage),\(text),,")
+                print("  \(family.rawValue) \(method) \(text): \(error)")
+            }
+        }
+        let point = Point(family: family, method: method, stage: stage, options: opts,
+                          psnr: psnrs.reduce(0, +) / Double(max(1, psnrs.count)), seconds: seconds.reduce(0, +) / Double(max(1, seconds.count)))
+        points.append(point)
+        print(String(format: "  %-16@ %-8@ %-8@ %-44@ %6.2f dB  %6.1f s", family.rawValue as NSString, method as NSString, stage as NSString,
+                     text as NSString, point.psnr, point.seconds))
+        return point
+    }
+
+    /// The smallest step count whose score is within `tolerance` dB of the best.
+    static func fewestSteps(_ candidates: [Point], tolerance: Double = 0.2) -> Point? {
+        guard let best = candidates.max(by: { $0.psnr < $1.psnr }) else { return nil }
+        return candidates.filter { $0.psnr >= best.psnr - tolerance }
+            .min { (Int($0.value("steps")) ?? 0) < (Int($1.value("steps")) ?? 0) }
+    }
+
+    func record(_ family: RecommendedSettings.TaskFamily, _ method: String, _ p: Point) {
+        for (k, v) in p.options { chosen[method, default: [:]][family.rawValue, default: [:]][k] = v }
+    }
+}
+
+extension Tuner.Point {
+    /// The value of one option.
+    func value(_ key: String) -> String { options.first { $0.0 == key }?.1 ?? "" }
+}
