@@ -11,7 +11,8 @@ import Evaluation
 /// - `RED_BENCH_QUALITY_PRIOR`: prior file (default the best shipped prior, `unet-long`).
 /// - `RED_BENCH_QUALITY_IMAGES`: comma-separated image paths (default the held-out demo images).
 /// - `RED_BENCH_QUALITY_SIZE`: side of the square evaluation image (default 256).
-/// - `RED_BENCH_QUALITY_METHODS`: samplers (default `reddiff,pigdm,ddrm,dps`).
+/// - `RED_BENCH_QUALITY_METHODS`: samplers (default `reddiff,pigdm,ddrm,dps`), each optionally with
+///   options as typed after `solve` (`reddiff,reddiff lrschedule=cosine`).
 /// - `RED_BENCH_TASKS`: tasks (default all: inpaint-70, sr4, deblur-gauss, deblur-motion, phase, hdr).
 /// - `RED_BENCH_QUALITY_CSV`: also write every row (task, image, method, PSNR, SSIM, seconds) here.
 func benchQuality(quick: Bool) {
@@ -50,11 +51,11 @@ func benchQuality(quick: Bool) {
                     let (p, q) = try s.scores(x)
                     add(method.label, image, p, q, Date().timeIntervalSince(start))
                 }
-                for method in methods {
+                for (k, method) in methods.enumerated() {
                     do {
-                        try s.run("set seed=2\nsolve \(method) as m_\(method)")
-                        let (p, q) = try s.scores(try s.result("m_\(method)"))
-                        add(method, image, p, q, s.trace("m_\(method)")?.seconds ?? 0)
+                        try s.run("set seed=2\nsolve \(method) as m\(k)")
+                        let (p, q) = try s.scores(try s.result("m\(k)"))
+                        add(method, image, p, q, s.trace("m\(k)")?.seconds ?? 0)
                         print("  \(task.rawValue) \((image as NSString).lastPathComponent) \(method): \(Report.fixed(p, 2)) dB")
                     } catch { print("  \(task.rawValue) \(method): \(error)") }
                 }

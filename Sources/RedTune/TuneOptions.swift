@@ -13,15 +13,21 @@ struct TuneOptions {
     var methods = ["reddiff", "pigdm", "ddrm", "dps"]
     var tasks = EvaluationTask.linear
     var trajectories = false
+    var resume: String?
+    var maxSteps = 250
 
     static let usage = """
         usage: red-tune PRIOR [--photos DIR] [--out DIR] [--crops N] [--side N] [--scale N] [--seed N]
-                              [--methods reddiff,pigdm,ddrm,dps] [--tasks inpaint-70,sr4,…] [--trajectories]
+                              [--methods reddiff,pigdm,ddrm,dps] [--tasks inpaint-70,sr4,…] [--max-steps N]
+                              [--resume SWEEP.csv] [--trajectories]
           Sweeps the samplers' settings on seeded crops of the training photos (never the evaluation
           images) and writes the sweep (sweep.csv, summary.md, sweep.png) and the chosen settings
           (settings.json, for Scripts/set-prior-settings.py) to --out.
           --crops N      crops per task (default 2), each from a different photo
           --side N       crop side (default 64); --scale N: photos are first resized to this shorter side (default 256)
+          --max-steps N  RED-diff prefers the best setting with at most N steps (default 250) when it is within
+                         0.5 dB of the best setting found
+          --resume FILE  reuse the scores of an earlier sweep.csv made with the same prior, crops and seed
           --trajectories also record RED-diff's PSNR trajectory at 1000 steps for lr 0.5, lr 0.1 and the chosen settings
         """
 
@@ -59,6 +65,8 @@ struct TuneOptions {
                     return t
                 }
             case "--trajectories": o.trajectories = true
+            case "--resume": o.resume = try value()
+            case "--max-steps": o.maxSteps = try integer(try value(), min: 1)
             case "-h", "--help": throw EvaluationError.input(usage)
             case let s where s.hasPrefix("-"): throw EvaluationError.input("unknown option '\(s)'\n\(usage)")
             case let s:

@@ -7,7 +7,9 @@ extension Tuner {
     static let lrs = ["0.05", "0.1", "0.2"], lambdas = ["0.25", "1", "4"], redSteps = ["50", "100", "250", "500"]
 
     /// RED-diff: lr × λ at 100 steps; then the step count (the fewest within 0.2 dB of the best);
-    /// then λ and lr refined (×½, ×2) at that step count.
+    /// then λ and lr refined (×½, ×2) at that step count; then, when that count exceeds the step
+    /// budget (`--max-steps`), lr ×1, 2, 4 and the cosine schedule at the budget, preferred when
+    /// within 0.5 dB.
     ///
     /// The observation weight v is not swept: Adam's update is invariant to a common scale of the
     /// loss, so (v, λ) and (c·v, c·λ) give the same iterates and only λ/v matters — sweeping λ at
@@ -25,6 +27,14 @@ extension Tuner {
                 let p = score(family, "reddiff", "refine", with(best, key, Self.format(v * f)))
                 if p.psnr > best.psnr { best = p }
             }
+        }
+        // time matters at a prompt: the best setting within the step budget, when it is close
+        if let budget = Tuner.redSteps.compactMap(Int.init).filter({ $0 <= options.maxSteps }).max(),
+           (Int(best.value("steps")) ?? 0) > budget, let lr = Double(best.value("lr")) {
+            let fast = ([1.0, 2.0, 4.0].map { f in score(family, "reddiff", "budget", with(with(best, "steps", String(budget)), "lr", Self.format(lr * f))) }
+                        + [score(family, "reddiff", "budget", with(with(best, "steps", String(budget)), "lrschedule", "cosine"))])
+                .max { $0.psnr < $1.psnr }
+            if let fast, fast.psnr >= best.psnr - 0.5 { best = fast }
         }
         record(family, "reddiff", best)
     }
@@ -57,8 +67,13 @@ extension Tuner {
         }
     }
 
+    /// `p`'s options with `key` set to `value` (replaced, or appended when absent).
     func with(_ p: Point, _ key: String, _ value: String) -> [(String, String)] {
-        p.options.map { $0.0 == key ? ($0.0, value) : $0 }
+        with(p.options, key, value)
+    }
+
+    func with(_ options: [(String, String)], _ key: String, _ value: String) -> [(String, String)] {
+        options.contains { $0.0 == key } ? options.map { $0.0 == key ? ($0.0, value) : $0 } : options + [(key, value)]
     }
 
     static func format(_ v: Double) -> String { String(format: "%g", v) }

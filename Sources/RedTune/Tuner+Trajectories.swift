@@ -4,7 +4,7 @@ import Evaluation
 
 extension Tuner {
     /// RED-diff's PSNR at every step on the first crop of each family: 1000 steps at the paper's
-    /// lr 0.5 and the official 0.1, and the chosen settings. Writes trajectory-FAMILY.csv
+    /// lr 0.5 and the official 0.1, and the chosen settings with each learning-rate schedule. Writes trajectory-FAMILY.csv
     /// (step, t, psnr per run) and trajectories.png.
     func trajectories() throws {
         let dir = options.out
@@ -13,7 +13,7 @@ extension Tuner {
             guard let c = cases[family]?.first else { continue }
             let mine = chosen["reddiff"]?[family.rawValue].map { $0.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ") }
             let runs = [("lr 0.5, 1000 steps", "steps=1000 lr=0.5 lambda=0.25 "),
-                        ("lr 0.1, 1000 steps", "steps=1000 lr=0.1 lambda=0.25 ")] + (mine.map { [("chosen: " + $0, $0)] } ?? [])
+                        ("lr 0.1, 1000 steps", "steps=1000 lr=0.1 lambda=0.25 ")] + (mine.map { m in [("chosen: " + m, m)] + REDDiffOptions.LearningRateSchedule.allCases.dropFirst().map { ("chosen, lrschedule=\($0)", m + " lrschedule=\($0)") } } ?? [])
             var columns: [[String]] = []
             for (label, text) in runs {
                 try c.session.run("set seed=\(options.seed + 1)\nsolve reddiff \(text) as traj")

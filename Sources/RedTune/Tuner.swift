@@ -29,6 +29,8 @@ final class Tuner {
     var points: [Point] = []
     var rows: [String] = ["family,task,photo,method,stage,options,psnr,seconds"]
     var chosen: [String: [String: [String: String]]] = [:]
+    /// Scores of an earlier sweep (`--resume`): "family|method|options" → (photo, PSNR, seconds) per crop.
+    var previous: [String: [(photo: String, psnr: Double, seconds: Double)]] = [:]
 
     /// Sets up `crops` crops per task from the photos (seeded).
     init(options: TuneOptions, stdlib: String) throws {
@@ -38,6 +40,7 @@ final class Tuner {
         guard photos.count >= options.crops else {
             throw EvaluationError.input("\(options.photos) holds \(photos.count) photos; run Scripts/fetch-photos (the training photos) first")
         }
+        if let path = options.resume { try loadPrevious(path) }
         for (k, task) in options.tasks.enumerated() {
             var rng = SeededGenerator(seed: options.seed).derived(k)
             var pool = photos
@@ -61,7 +64,13 @@ final class Tuner {
         let text = opts.map { "\($0.0)=\($0.1)" }.joined(separator: " ")
         if let p = points.first(where: { $0.family == family && $0.method == method && $0.text == text }) { return p }
         var psnrs: [Double] = [], seconds: [Double] = []
-        for c in cases[family] ?? [] {
+        let reused = previous["\(family.rawValue)|\(method)|\(text)"] ?? []
+        for (i, c) in (cases[family] ?? []).enumerated() {
+            if i < reused.count, reused[i].photo == c.photo {
+                psnrs.append(reused[i].psnr); seconds.append(reused[i].seconds)
+                rows.append("\(family.rawValue),\(c.task.rawValue),\(c.photo),\(method),\(stage),\(text),\(String(format: "%.3f,%.2f", reused[i].psnr, reused[i].seconds))")
+                continue
+            }
             do {
                 try c.session.run("set seed=\(options.seed + 1)\nsolve \(method) \(text) as tune")
                 let p = try c.session.psnr(try c.session.result("tune"))
@@ -88,6 +97,16 @@ final class Tuner {
         guard let best = candidates.max(by: { $0.psnr < $1.psnr }) else { return nil }
         return candidates.filter { $0.psnr >= best.psnr - tolerance }
             .min { (Int($0.value("steps")) ?? 0) < (Int($1.value("steps")) ?? 0) }
+    }
+
+    /// Reads an earlier sweep.csv (the rows this tool writes).
+    func loadPrevious(_ path: String) throws {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw EvaluationError.input("cannot read '\(path)'") }
+        for line in text.split(separator: "\n").dropFirst() {
+            let f = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            guard f.count == 8, let p = Double(f[6]), let s = Double(f[7]) else { continue }
+            previous["\(f[0])|\(f[3])|\(f[5])", default: []].append((f[2], p, s))
+        }
     }
 
     func record(_ family: RecommendedSettings.TaskFamily, _ method: String, _ p: Point) {

@@ -67,6 +67,7 @@ enum REDDiff {
             let reg = w * (epsHat.dot(x0) - eps.dot(x0)) / Double(n * d)
 
             let cw = Float(w / Double(d)), cv = Float(v / Double(m))
+            let lr = lr * options.lrSchedule.factor(step: k, of: ts.count)
             switch options.optimizer {
             case .adam:
                 let step = k + 1

@@ -93,6 +93,27 @@ public struct REDDiffOptions: Sendable, Equatable {
         case data
     }
 
+    /// How the learning rate changes over the steps (an optional departure from the paper, whose
+    /// rate is constant).
+    public enum LearningRateSchedule: String, Sendable, CaseIterable {
+        /// lr at every step (the paper and upstream).
+        case constant
+        /// lr·(1 − k/K) at step k of K: the last steps, at the smallest t, move μ less.
+        case linear
+        /// lr·½(1 + cos(πk/K)).
+        case cosine
+
+        /// The factor of step `k` (0-based) of `total`.
+        public func factor(step k: Int, of total: Int) -> Double {
+            let u = total > 0 ? Double(k) / Double(total) : 0
+            switch self {
+            case .constant: return 1
+            case .linear: return 1 - u
+            case .cosine: return 0.5 * (1 + cos(Double.pi * u))
+            }
+        }
+    }
+
     /// The learning rate of the official RED-diff configuration files (0.1), the default when a
     /// prior recommends none.
     public static let officialLR = 0.1
@@ -102,6 +123,7 @@ public struct REDDiffOptions: Sendable, Equatable {
     public var steps: Int
     public var lr: Double
     public var lrScale: LearningRateScale = .absolute
+    public var lrSchedule: LearningRateSchedule = .constant
     public var lambda: Double
     public var weighting: Weighting
     public var order: Order

@@ -17,6 +17,8 @@ extension CommandTable {
         OptionSpec("init", .choice(["pinv", "zero", "noise"]), "pinv", "initial μ"),
         OptionSpec("obsweight", .number, "1", "weight v of the observation loss, or 'auto' (v = (0.1/σ_y)², capped at 100)"),
         OptionSpec("optimizer", .choice(["adam", "sgd"]), "adam", "optimizer of μ"),
+        OptionSpec("lrschedule", .choice(["constant", "linear", "cosine"]), "constant",
+                   "learning rate over the steps: constant (the paper), linear or cosine decay to 0"),
     ]
 
     /// Every command, in the order `help` lists them.

@@ -41,6 +41,8 @@ extension Session {
                 initialization: REDDiffOptions.Initialization(rawValue: i) ?? .pinv, obsWeight: obs,
                 optimizer: REDDiffOptions.Optimizer(rawValue: opt) ?? .adam)
             options.lrScale = REDDiffOptions.LearningRateScale(rawValue: scale) ?? .absolute
+            let schedule = try a.choice("lrschedule", REDDiffOptions.LearningRateSchedule.allCases.map(\.rawValue), default: "constant")
+            options.lrSchedule = REDDiffOptions.LearningRateSchedule(rawValue: schedule) ?? .constant
             method = .reddiff(options)
         case "dps": method = .dps(DPSOptions(zeta: try a.number("zeta", default: 1, min: 0), eta: try a.number("eta", default: 1, min: 0, max: 1), steps: steps))
         case "pigdm": method = .pigdm(PiGDMOptions(steps: steps, eta: try a.number("eta", default: 1, min: 0, max: 1), scale: try a.number("scale", default: 1, min: 0)))
