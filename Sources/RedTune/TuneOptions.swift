@@ -13,7 +13,7 @@ struct TuneOptions {
     var methods = ["reddiff", "pigdm", "ddrm", "dps"]
     var tasks = EvaluationTask.linear
     var trajectories = false
-    var resume: String?
+    var resume: [String] = []
     var maxSteps = 250
 
     static let usage = """
@@ -27,7 +27,8 @@ struct TuneOptions {
           --side N       crop side (default 64); --scale N: photos are first resized to this shorter side (default 256)
           --max-steps N  RED-diff prefers the best setting with at most N steps (default 250) when it is within
                          0.5 dB of the best setting found
-          --resume FILE  reuse the scores of an earlier sweep.csv made with the same prior, crops and seed
+          --resume FILE  reuse the scores of an earlier sweep.csv made with the same prior, crops and seed, or the
+                         mean scores of an earlier run's log (repeatable)
           --trajectories also record RED-diff's PSNR trajectory at 1000 steps for lr 0.5, lr 0.1 and the chosen settings
         """
 
@@ -65,7 +66,7 @@ struct TuneOptions {
                     return t
                 }
             case "--trajectories": o.trajectories = true
-            case "--resume": o.resume = try value()
+            case "--resume": o.resume.append(try value())
             case "--max-steps": o.maxSteps = try integer(try value(), min: 1)
             case "-h", "--help": throw EvaluationError.input(usage)
             case let s where s.hasPrefix("-"): throw EvaluationError.input("unknown option '\(s)'\n\(usage)")

@@ -11,6 +11,11 @@ final class Tuner {
         let task: EvaluationTask
         let photo: String
         let session: EvaluationSession
+        /// Whether A has a singular value decomposition (DDRM needs one).
+        let hasSVD: Bool
+
+        /// Whether `method` can solve this case.
+        func admits(_ method: String) -> Bool { method != "ddrm" || hasSVD }
     }
 
     /// One scored setting: the options as typed after `solve METHOD`.
@@ -27,10 +32,14 @@ final class Tuner {
     let options: TuneOptions
     var cases: [RecommendedSettings.TaskFamily: [Case]] = [:]
     var points: [Point] = []
-    var rows: [String] = ["family,task,photo,method,stage,options,psnr,seconds"]
+    var rows: [String] = ["family,task,photo,method,stage,options,psnr,seconds"] {
+        didSet { try? (rows.joined(separator: "\n") + "\n").write(toFile: "\(options.out)/sweep.csv", atomically: true, encoding: .utf8) }
+    }
     var chosen: [String: [String: [String: String]]] = [:]
     /// Scores of an earlier sweep (`--resume`): "family|method|options" → (photo, PSNR, seconds) per crop.
     var previous: [String: [(photo: String, psnr: Double, seconds: Double)]] = [:]
+    /// Mean scores read from an earlier run's log (`--resume red-tune.log`): "family|method|options" → (PSNR, seconds).
+    var previousMeans: [String: (psnr: Double, seconds: Double)] = [:]
 
     /// Sets up `crops` crops per task from the photos (seeded).
     init(options: TuneOptions, stdlib: String) throws {
@@ -40,9 +49,11 @@ final class Tuner {
         guard photos.count >= options.crops else {
             throw EvaluationError.input("\(options.photos) holds \(photos.count) photos; run Scripts/fetch-photos (the training photos) first")
         }
-        if let path = options.resume { try loadPrevious(path) }
-        for (k, task) in options.tasks.enumerated() {
-            var rng = SeededGenerator(seed: options.seed).derived(k)
+        for path in options.resume { try loadPrevious(path) }
+        try FileManager.default.createDirectory(atPath: options.out, withIntermediateDirectories: true)
+        for task in options.tasks {
+            // each task's crops depend only on the seed and the task, not on the other tasks swept
+            var rng = SeededGenerator(seed: options.seed).derived(EvaluationTask.allCases.firstIndex(of: task) ?? 0)
             var pool = photos
             for _ in 0..<options.crops {
                 let photo = pool.remove(at: Int(rng.next() % UInt64(pool.count)))
@@ -50,7 +61,8 @@ final class Tuner {
                 let session = try EvaluationSession(stdlib: stdlib)
                 let load = try EvaluationImage.crop(path: path, side: options.side, scale: options.scale, using: &rng)
                 try session.run("prior \(EvaluationImage.quoted(options.prior))\nset seed=\(options.seed)\n\(load)\n\(task.statement)\nmeasure")
-                cases[task.family, default: []].append(Case(task: task, photo: photo, session: session))
+                let hasSVD = (try? session.session.currentProblem().op.svd) != nil
+                cases[task.family, default: []].append(Case(task: task, photo: photo, session: session, hasSVD: hasSVD))
             }
         }
     }
@@ -64,8 +76,15 @@ final class Tuner {
         let text = opts.map { "\($0.0)=\($0.1)" }.joined(separator: " ")
         if let p = points.first(where: { $0.family == family && $0.method == method && $0.text == text }) { return p }
         var psnrs: [Double] = [], seconds: [Double] = []
+        if let m = previousMeans["\(family.rawValue)|\(method)|\(text)"] {
+            let point = Point(family: family, method: method, stage: stage, options: opts, psnr: m.psnr, seconds: m.seconds)
+            points.append(point)
+            rows.append("\(family.rawValue),,(mean of an earlier run),\(method),\(stage),\(text),\(String(format: "%.3f,%.2f", m.psnr, m.seconds))")
+            print(String(format: "  %-16@ %-8@ %-8@ %-44@ %6.2f dB  (earlier run)", family.rawValue as NSString, method as NSString, stage as NSString, text as NSString, m.psnr))
+            return point
+        }
         let reused = previous["\(family.rawValue)|\(method)|\(text)"] ?? []
-        for (i, c) in (cases[family] ?? []).enumerated() {
+        for (i, c) in (cases[family] ?? []).enumerated() where c.admits(method) {
             if i < reused.count, reused[i].photo == c.photo {
                 psnrs.append(reused[i].psnr); seconds.append(reused[i].seconds)
                 rows.append("\(family.rawValue),\(c.task.rawValue),\(c.photo),\(method),\(stage),\(text),\(String(format: "%.3f,%.2f", reused[i].psnr, reused[i].seconds))")
@@ -99,9 +118,20 @@ final class Tuner {
             .min { (Int($0.value("steps")) ?? 0) < (Int($1.value("steps")) ?? 0) }
     }
 
-    /// Reads an earlier sweep.csv (the rows this tool writes).
+    /// Reads an earlier sweep.csv (the rows this tool writes), or the log it printed (mean scores).
     func loadPrevious(_ path: String) throws {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw EvaluationError.input("cannot read '\(path)'") }
+        if !text.hasPrefix("family,") {
+            // log lines: "  FAMILY METHOD STAGE k=v k=v …  PSNR dB  SECONDS s"
+            for line in text.split(separator: "\n") {
+                let f = line.split(separator: " ").map(String.init)
+                guard f.count >= 7, f[f.count - 1] == "s", f[f.count - 3] == "dB", let p = Double(f[f.count - 4]), let s = Double(f[f.count - 2]),
+                      RecommendedSettings.TaskFamily(rawValue: f[0]) != nil else { continue }
+                let options = f[3..<(f.count - 4)].joined(separator: " ")
+                previousMeans["\(f[0])|\(f[1])|\(options)"] = (p, s)
+            }
+            return
+        }
         for line in text.split(separator: "\n").dropFirst() {
             let f = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
             guard f.count == 8, let p = Double(f[6]), let s = Double(f[7]) else { continue }
