@@ -18,7 +18,7 @@ Requests of several clients are batched: a worker takes every waiting request of
 item at its own t. Bodies are plain JSON or the binary-tensor extension. Every --report seconds
 with traffic it prints its throughput (items/s, requests/s, mean batch).
 """
-import argparse, json, math, os, queue, sys, threading, time
+import argparse, json, math, os, queue, signal, sys, threading, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import numpy as np
@@ -287,6 +287,7 @@ def main():
     ap.add_argument("--report", type=float, default=10.0, help="seconds between throughput lines")
     ap.add_argument("--threads", type=int, default=0, help="CPU threads of PyTorch (0: its default)")
     args = ap.parse_args()
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
     if args.device == "cuda" and not torch.cuda.is_available():
         sys.exit("serve-prior: --device cuda but PyTorch sees no CUDA device")
     if args.threads:

@@ -22,7 +22,7 @@ Test switches (each counts /infer requests of every model, from 1):
   --no-companion         the metadata names no VJP companion model
 GET /stats answers {"requests": R, "max_batch": B, "binary_requests": K} (not part of the protocol).
 """
-import argparse, json, os, sys, threading, time
+import argparse, json, os, signal, sys, threading, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import numpy as np
@@ -244,6 +244,8 @@ def main():
     ap.add_argument("--multiple", type=int, default=1)
     ap.add_argument("--no-companion", action="store_true")
     args = ap.parse_args()
+    # a parent may have started us with SIGTERM blocked (threads of a test runner)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
     server = ThreadingHTTPServer(("127.0.0.1", args.port), make_handler(State(args)))
     server.daemon_threads = True
     print(f"listening on {server.server_address[1]}", flush=True)

@@ -130,7 +130,7 @@ enum InferenceCodec {
         case "FP32", "FP64":
             var v = [Float](repeating: 0, count: count)
             for (i, x) in flat.enumerated() {
-                guard let n = x as? NSNumber, !(x is Bool) else { throw .malformed(url: url, message: "output '\(name)' element \(i) is not a number") }
+                guard let n = x as? NSNumber else { throw .malformed(url: url, message: "output '\(name)' element \(i) is not a number") }
                 v[i] = n.floatValue
             }
             return .fp32(v)
@@ -146,8 +146,9 @@ enum InferenceCodec {
         }
     }
 
+    /// An integer from a JSON number (JSONSerialization may bridge 0 and 1 to Bool, so no Bool
+    /// check here) or a decimal string.
     static func intValue(_ x: Any) -> Int? {
-        if x is Bool { return nil }
         if let n = x as? NSNumber { let d = n.doubleValue; return d == d.rounded() ? Int(exactly: d) : nil }
         if let s = x as? String { return Int(s) }
         return nil

@@ -58,9 +58,9 @@ public struct ModelMetadata: Sendable, Equatable {
         outputs = try specs("outputs")
         var params: [String: Parameter] = [:]
         for (k, v) in o["parameters"] as? [String: Any] ?? [:] {
-            if let s = v as? String { params[k] = .string(s) } else if let b = v as? Bool { params[k] = .bool(b) } else if let n = v as? NSNumber {
-                // JSONSerialization may give booleans as NSNumber; the protocol's booleans are rare here
-                params[k] = .number(n.doubleValue)
+            // numbers before booleans: JSONSerialization may bridge 0 and 1 to Bool (and true to 1)
+            if let s = v as? String { params[k] = .string(s) } else if let n = v as? NSNumber { params[k] = .number(n.doubleValue) } else if let b = v as? Bool {
+                params[k] = .bool(b)
             }
         }
         parameters = params

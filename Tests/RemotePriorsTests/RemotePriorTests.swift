@@ -152,8 +152,8 @@ import Samplers
     }
 
     @Test func aSlowServerTimesOutAfterBoundedRetries() throws {
-        let server = try TestServer(["--delay", "3"])
-        let remote = try RemotePrior(url: server.url("gmm8"), options: .init(timeout: 0.5, retries: 1))
+        let server = try TestServer(["--delay", "10"])
+        let remote = try RemotePrior(url: server.url("gmm8"), options: .init(timeout: 2, retries: 1))
         var rng = SeededGenerator(seed: 1)
         #expect(!remote.epsilon(Self.batch(1, seed: 1), t: 3, using: &rng).isFinite)
         guard case let .unreachable(_, attempts, cause)? = remote.failure else {

@@ -38,8 +38,9 @@ final class TestServer: @unchecked Sendable {
         return (try JSONSerialization.jsonObject(with: r.body) as? [String: Int]) ?? [:]
     }
 
+    /// Kills the server (SIGKILL: a child of a test thread may have SIGTERM blocked).
     func stop() {
-        if process.isRunning { process.terminate(); process.waitUntilExit() }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
     }
 
     deinit { stop() }

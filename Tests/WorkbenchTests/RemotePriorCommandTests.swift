@@ -30,7 +30,8 @@ final class PriorTestServer: @unchecked Sendable {
 
     func url(_ name: String) -> String { "http://127.0.0.1:\(port)/v2/models/\(name)" }
 
-    deinit { if process.isRunning { process.terminate(); process.waitUntilExit() } }
+    /// Kills the server (SIGKILL: a child of a test thread may have SIGTERM blocked).
+    deinit { if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() } }
 }
 
 @Suite(.serialized) struct RemotePriorCommandTests {
