@@ -26,7 +26,8 @@ struct ShardTests {
     }
 
     /// 4 shard processes against one prior server give exactly the table of one process
-    /// (`--shard 1/1`), after `Scripts/merge-results`; the `seconds` column (wall-clock) is left out.
+    /// (`--shard 1/1`), after `Scripts/merge-results --table`; the `seconds` column (wall-clock)
+    /// is left out. Each image writes its own metrics file; a shard may own no image.
     @Test(.enabled(if: CommandLineTests.binary != nil)) func fourShardsGiveTheSingleProcessTable() throws {
         let server = try PriorTestServer()
         let root = PriorTestServer.root
@@ -37,15 +38,16 @@ struct ShardTests {
             set progress=off
             prior remote "\(server.url("gauss"))" timeout=20
             for img in [astronaut, camera, chelsea, coffee] {
+              load "\(root)/Stdlib/images/$img-64.png" size=16
+              mask random 0.5
+              noise 0.05
+              measure
               for s in [1, 2] {
-                load "\(root)/Stdlib/images/$img-64.png" size=16
-                mask random 0.5
-                noise 0.05
-                measure
-                solve reddiff steps=6 lr=0.5 as r_${img}_$s
+                solve reddiff steps=6 lr=0.5 as r_$s
               }
+              metrics to "\(out)/m_$img.csv"
+              clear
             }
-            metrics to "\(out)/m.csv"
             """
         }
         var results: [String: String] = [:]
@@ -65,16 +67,16 @@ struct ShardTests {
             for p in processes { p.waitUntilExit(); #expect(p.terminationStatus == 0) }
             let merge = Process()
             merge.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            merge.arguments = ["python3", root + "/Scripts/merge-results", dir]
+            merge.arguments = ["python3", root + "/Scripts/merge-results", "--table", dir + "/all.csv", dir]
             merge.standardOutput = FileHandle.nullDevice
             try merge.run()
             merge.waitUntilExit()
             #expect(merge.terminationStatus == 0)
-            let table = try String(contentsOfFile: dir + "/m.csv", encoding: .utf8)
-            // drop the seconds column (index 4: name,psnr,ssim,residual,seconds,data_loss)
+            let table = try String(contentsOfFile: dir + "/all.csv", encoding: .utf8)
+            // drop the seconds column (index 5: file,name,psnr,ssim,residual,seconds,data_loss)
             results[label] = table.split(separator: "\n").map { line in
                 var cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-                if cells.count > 4 { cells.remove(at: 4) }
+                if cells.count > 5 { cells.remove(at: 5) }
                 return cells.joined(separator: ",")
             }.joined(separator: "\n")
         }
