@@ -7,10 +7,27 @@ final class TestServer: @unchecked Sendable {
     let process = Process()
     let port: Int
 
+    /// The first Python 3 with NumPy: `$RED_TEST_PYTHON`, Debian's `/usr/bin/python3`
+    /// (Scripts/setup installs python3-numpy), else `python3` on the PATH.
+    static let python: [String] = {
+        var candidates: [[String]] = [["/usr/bin/python3"], ["/usr/bin/env", "python3"]]
+        if let p = ProcessInfo.processInfo.environment["RED_TEST_PYTHON"] { candidates.insert([p], at: 0) }
+        for c in candidates where FileManager.default.isExecutableFile(atPath: c[0]) {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: c[0])
+            p.arguments = Array(c.dropFirst()) + ["-c", "import numpy"]
+            p.standardError = FileHandle.nullDevice
+            guard (try? p.run()) != nil else { continue }
+            p.waitUntilExit()
+            if p.terminationStatus == 0 { return c }
+        }
+        return ["/usr/bin/env", "python3"]
+    }()
+
     /// Starts the server with `arguments` (the test switches of the script) and waits for its port.
     init(_ arguments: [String] = []) throws {
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Self.root + "/Scripts/testing/gmm-server.py", "--port", "0"] + arguments
+        process.executableURL = URL(fileURLWithPath: Self.python[0])
+        process.arguments = Array(Self.python.dropFirst()) + [Self.root + "/Scripts/testing/gmm-server.py", "--port", "0"] + arguments
         let out = Pipe()
         process.standardOutput = out
         try process.run()
