@@ -29,8 +29,9 @@ let package = Package(
         .target(name: "Denoisers", dependencies: ["TensorCore", "Diffusion"], swiftSettings: numeric),
         .target(name: "Samplers", dependencies: ["TensorCore", "Degradations", "Diffusion"], swiftSettings: numeric),
         .target(name: "Networks", dependencies: ["TensorCore", "Diffusion"], swiftSettings: numeric),
+        .target(name: "RemotePriors", dependencies: ["TensorCore", "Diffusion"]),
         .target(name: "ScriptLang", dependencies: []),
-        .target(name: "Workbench", dependencies: ["ScriptLang", "Samplers", "TensorCore", "Degradations", "Diffusion", "Denoisers", "Networks"]),
+        .target(name: "Workbench", dependencies: ["ScriptLang", "Samplers", "TensorCore", "Degradations", "Diffusion", "Denoisers", "Networks", "RemotePriors"]),
         .target(name: "Evaluation", dependencies: ["Workbench", "Samplers", "Degradations", "TensorCore"]),
 
         // MARK: - Executables
@@ -51,6 +52,7 @@ let package = Package(
         .testTarget(name: "DenoisersTests", dependencies: ["Denoisers", "Diffusion", "TensorCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SamplersTests", dependencies: ["Samplers", "Diffusion", "Degradations", "TensorCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "NetworksTests", dependencies: ["Networks", "Diffusion", "TensorCore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "RemotePriorsTests", dependencies: ["RemotePriors", "Diffusion", "Samplers", "Degradations", "TensorCore"]),
         .testTarget(name: "ScriptLangTests", dependencies: ["ScriptLang", "TensorCore"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Samplers", "Degradations", "TensorCore"]),
         .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "ScriptLang"], exclude: ["Golden"]),

@@ -81,7 +81,7 @@ extension CommandTable {
         CommandSpec("measure", "degradation", "", "y := A(x) + noise (seeded)", examples: ["measure"]),
 
         // prior
-        CommandSpec("prior", "prior", "natural|patch|dncnn|composite|unet|gmm|FILE", "set the diffusion prior",
+        CommandSpec("prior", "prior", "natural|patch|dncnn|composite|unet|gmm|remote|FILE", "set the diffusion prior",
                     variants: [VariantSpec("natural", "", "the shipped natural-image prior (the patch GMM)"),
                                VariantSpec("patch", "", "the patch GMM (EPLL-style), by its own name"),
                                VariantSpec("dncnn", "", "scico's pretrained DnCNN family (small noise only)",
@@ -91,7 +91,8 @@ extension CommandTable {
                                             OptionSpec("switch", .number, "0.2", "DnCNN up to this σ ([0,1] units)"),
                                             OptionSpec("lower", .number, "0.045", "and above this σ")]),
                                VariantSpec("unet", "", "the shipped U-Net (Stdlib/priors/unet.safetensors), when present"),
-                               VariantSpec("gmm", "grid", "the 25-component grid GMM on R^dim", [OptionSpec("dim", .integer, "8", "dimension")])],
+                               VariantSpec("gmm", "grid", "the 25-component grid GMM on R^dim", [OptionSpec("dim", .integer, "8", "dimension")]),
+                               VariantSpec("remote", "\"URL\"", "a model of an Open Inference Protocol server (Docs/remote-priors.md)", remotePriorOptions)],
                     examples: ["prior natural", "prior \"my-prior.safetensors\"", "prior gmm grid dim=8"]),
 
         // solve

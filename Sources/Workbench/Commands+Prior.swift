@@ -11,6 +11,9 @@ extension Session {
         let name: String
         var priorFile: String?
         switch a.positionals.first?.value {
+        case .text("remote", false)?:
+            try cmdPriorRemote(a)
+            return
         case let .text(word, false)? where PriorCatalog.names.contains(word):
             guard let dir = stdlibDirectory else {
                 throw failure(a, "the standard library folder was not found (set RED_STDLIB to the folder holding prelude.red)", kind: .input)

@@ -82,9 +82,13 @@ extension Session {
             return .proceed
         }, cancellation: stopAt == 0 ? CancellationFlag.cancelled : cancellation)
         let solution: Solution
+        resetRemoteFailure()
         do {
             solution = try Sampler.solve(problem, method: method, n: n, using: &rng, control: control)
             bar.finish()
+        } catch let SamplerError.diverged(step, _, last) where remoteFailure != nil {
+            bar.finish()
+            throw remoteSolveFailure(a, step: step, steps: steps, last: last, name: name, n: n, isImage: problem.isImage)
         } catch let SamplerError.diverged(step, reason, _) {
             bar.finish()
             throw failure(a, "the solve diverged at step \(step): \(reason); nothing was kept (try a smaller lr or fewer steps)")

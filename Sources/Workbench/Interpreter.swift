@@ -10,7 +10,7 @@ extension Session {
             let seq = try evaluate(sequence, file: file)
             let items: [Value]
             if case let .list(l) = seq { items = l } else { items = [seq] }
-            for item in items {
+            try forEachItem(items) { item in
                 state.variables[variable] = item
                 for s in body { try execute(s, file: file) }
             }
@@ -119,7 +119,7 @@ extension Session {
     /// Calls a built-in or defined command.
     func call(_ name: String, nameRange: SourceRange, arguments args: [Argument], range: SourceRange, file: SourceFile) throws {
         if let spec = CommandTable.spec(name) {
-            let a = try arguments(name, spec: spec, args, range: range, file: file)
+            let a = shardingOutputs(try arguments(name, spec: spec, args, range: range, file: file))
             try dispatch(a, file: file)
             return
         }

@@ -52,6 +52,8 @@ public final class Session {
     var gnuplotProcess: Gnuplot?
     /// Where `Stdlib/` was found (for `prior natural` and relative Stdlib paths).
     public var stdlibDirectory: String?
+    /// The slice of top-level `for` loops this process runs (`red --shard K/N`); nil: all.
+    public var shard: Shard?
 
     /// The result of running a source.
     public enum Outcome: Equatable {
@@ -99,6 +101,9 @@ public final class Session {
             do {
                 try execute(statement, file: file)
                 if record { history.append(recordedText(statement, file: file)) }
+            } catch let f as PriorServerFailure {
+                // a solve stopped by its prior server keeps its last iterate, as Ctrl-C does
+                return .runtimeError(f.diagnostic)
             } catch var d as Diagnostic {
                 state = saved
                 if d.kind == .syntax { d.kind = .runtime }

@@ -41,10 +41,16 @@ struct Red: ParsableCommand {
     @Option(help: "Seed for everything random.")
     var seed: UInt64 = 0
 
+    @Option(help: ArgumentHelp("Run the K-th of N disjoint slices of the scripts' top-level 'for' loops; CSV outputs get the suffix .shardK-of-N (Scripts/merge-results joins them).", valueName: "K/N"))
+    var shard: String?
+
     @Flag(help: "Serve front ends (the Jupyter kernel): JSON-lines requests on standard input, events on standard output (Docs/kernel-protocol.md).")
     var kernel = false
 
     func validate() throws {
+        if let shard, Shard(parsing: shard) == nil {
+            throw ValidationError("--shard takes K/N with 1 ≤ K ≤ N, for example --shard 2/4; got '\(shard)'")
+        }
         if kernel, !files.isEmpty || !e.isEmpty {
             throw ValidationError("--kernel takes no FILE or -e: the code comes in requests on standard input")
         }
@@ -59,6 +65,7 @@ struct Red: ParsableCommand {
         case let .runtimeError(d): Console.error(d.description)
         case .success, .quit: break
         }
+        session.shard = shard.flatMap { Shard(parsing: $0) }
         let renderer = DiagnosticRenderer(showExcerpt: stderrTTY, useColor: stderrTTY)
         defer { session.close() }
         Interrupts.install(session.cancellation)
