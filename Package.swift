@@ -1,9 +1,6 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-/// Release builds of the numeric targets skip overflow checks in hot loops.
-let numeric: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
-
 let package = Package(
     name: "red",
     products: [
@@ -23,12 +20,12 @@ let package = Package(
         .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
 
         // MARK: - Libraries (one-way: TensorCore ← {Degradations, Diffusion} ← Samplers ← Workbench ← red)
-        .target(name: "TensorCore", dependencies: ["COpenBLAS", "CPNG", "CFFTW", "CTurboJPEG"], swiftSettings: numeric),
-        .target(name: "Degradations", dependencies: ["TensorCore"], swiftSettings: numeric),
-        .target(name: "Diffusion", dependencies: ["TensorCore"], swiftSettings: numeric),
-        .target(name: "Denoisers", dependencies: ["TensorCore", "Diffusion"], swiftSettings: numeric),
-        .target(name: "Samplers", dependencies: ["TensorCore", "Degradations", "Diffusion"], swiftSettings: numeric),
-        .target(name: "Networks", dependencies: ["TensorCore", "Diffusion"], swiftSettings: numeric),
+        .target(name: "TensorCore", dependencies: ["COpenBLAS", "CPNG", "CFFTW", "CTurboJPEG"]),
+        .target(name: "Degradations", dependencies: ["TensorCore"]),
+        .target(name: "Diffusion", dependencies: ["TensorCore"]),
+        .target(name: "Denoisers", dependencies: ["TensorCore", "Diffusion"]),
+        .target(name: "Samplers", dependencies: ["TensorCore", "Degradations", "Diffusion"]),
+        .target(name: "Networks", dependencies: ["TensorCore", "Diffusion"]),
         .target(name: "RemotePriors", dependencies: ["TensorCore", "Diffusion"]),
         .target(name: "ScriptLang", dependencies: []),
         .target(name: "Workbench", dependencies: ["ScriptLang", "Samplers", "TensorCore", "Degradations", "Diffusion", "Denoisers", "Networks", "RemotePriors"]),
@@ -39,11 +36,11 @@ let package = Package(
             "Workbench", "CReadline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .executableTarget(name: "red-train", dependencies: ["TensorCore", "Diffusion"], path: "Sources/RedTrain", swiftSettings: numeric),
-        .executableTarget(name: "red-train-unet", dependencies: ["TensorCore", "Networks"], path: "Sources/RedTrainUNet", swiftSettings: numeric),
+        .executableTarget(name: "red-train", dependencies: ["TensorCore", "Diffusion"], path: "Sources/RedTrain"),
+        .executableTarget(name: "red-train-unet", dependencies: ["TensorCore", "Networks"], path: "Sources/RedTrainUNet"),
         .executableTarget(name: "red-tune", dependencies: ["Evaluation", "Workbench", "Samplers", "TensorCore"], path: "Sources/RedTune"),
         .executableTarget(name: "red-bench", dependencies: ["TensorCore", "Degradations", "Diffusion", "Denoisers", "Samplers", "Networks", "Evaluation", "COpenBLAS"],
-                          path: "Sources/RedBench", swiftSettings: numeric),
+                          path: "Sources/RedBench"),
 
         // MARK: - Tests
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "COpenBLAS"], resources: [.copy("Fixtures")]),

@@ -2,6 +2,7 @@
 """Writes recommended sampler settings into a prior file's safetensors metadata (`red_settings`).
 
     Scripts/set-prior-settings.py PRIOR.safetensors SETTINGS.json    # method -> family -> option -> value
+    Scripts/set-prior-settings.py PRIOR.safetensors SETTINGS.json --merge   # replace only the families it names
     Scripts/set-prior-settings.py PRIOR.safetensors --show           # print what the file holds
     Scripts/set-prior-settings.py PRIOR.safetensors --clear          # remove them
 
@@ -18,7 +19,8 @@ def read_header(path):
     return header, 8 + n
 
 def main(argv):
-    if len(argv) != 3:
+    merge = len(argv) == 4 and argv[3] == "--merge"
+    if len(argv) != 3 and not merge:
         print(__doc__.strip(), file=sys.stderr)
         return 64
     path, what = argv[1], argv[2]
@@ -38,6 +40,11 @@ def main(argv):
                     print(f"{what}: {method}.{family}: expected one of {sorted(FAMILIES)} with an object of options", file=sys.stderr)
                     return 65
                 families[family] = {k: str(v) for k, v in options.items()}
+        if merge:
+            merged = json.loads(meta.get("red_settings", "{}"))
+            for method, families in settings.items():
+                merged.setdefault(method, {}).update(families)
+            settings = merged
         meta["red_settings"] = json.dumps(settings, sort_keys=True, separators=(",", ":"))
     header["__metadata__"] = meta
     text = json.dumps(header, separators=(",", ":")).encode()

@@ -33,6 +33,10 @@ public protocol ForwardOperator: Sendable {
     /// inverses, 3·10⁻² (relative to σ_max) for blurs. A chain without an SVD damps its CGLS
     /// solve with the largest level of its parts.
     var stableDamping: Double { get }
+    /// The data term of `n` stacked items x `[n, input…]` against the measurement y: the mean
+    /// over items of ‖y − A(x_i)‖²/(2·count(y)), and J_Aᵀ(y − A(x_i)) of every item flattened
+    /// `[n·count(input)]`. The default goes item by item; a dense matrix uses one GEMM pair.
+    func dataTerm(_ x: Tensor, y: Tensor, items n: Int) -> (loss: Double, gradient: [Float])
 }
 
 extension ForwardOperator {
@@ -78,6 +82,19 @@ public protocol SVDOperator: LinearOperator {
 }
 
 extension ForwardOperator {
+    public func dataTerm(_ x: Tensor, y: Tensor, items n: Int) -> (loss: Double, gradient: [Float]) {
+        let d = inputShape.reduce(1, *), m = Swift.max(y.count, 1)
+        var loss = 0.0
+        var grad = [Float](repeating: 0, count: n * d)
+        for i in 0..<n {
+            let xi = x.item(i)
+            let r = y - apply(xi)
+            loss += r.squaredNorm() / Double(m) / 2
+            grad.replaceSubrange((i * d)..<((i + 1) * d), with: vjp(at: xi, r).scalars)
+        }
+        return (loss / Double(n), grad)
+    }
+
     /// Applies the operator to every item of a batch `[N, inputShape…]`.
     public func applyBatch(_ x: Tensor) -> Tensor {
         Tensor.stacked((0..<x.shape[0]).map { apply(x.item($0)) })

@@ -14,6 +14,15 @@ public struct MatrixOperator: SVDOperator {
     public var inputShape: [Int] { [matrix.shape[1]] }
     public var outputShape: [Int] { [matrix.shape[0]] }
 
+    /// One GEMM pair for the whole batch: R = Y − X Aᵀ `[n, M]`, G = R A `[n, D]`.
+    public func dataTerm(_ x: Tensor, y: Tensor, items n: Int) -> (loss: Double, gradient: [Float]) {
+        let d = matrix.shape[1], m = Swift.max(y.count, 1)
+        var r = Linalg.matmul(x.reshaped([n, d]), matrix, transposeB: true)
+        r = Tensor.stacked(Array(repeating: y, count: n)) - r
+        let g = Linalg.matmul(r, matrix)
+        return (r.squaredNorm() / Double(m) / 2 / Double(n), g.scalars)
+    }
+
     /// Wraps a matrix `[M, D]`.
     /// - Parameter inputDim: when given, the data dimension D the matrix must accept.
     /// - Throws: `OperatorError.shapeMismatch` for a tensor that is not a non-empty matrix (or

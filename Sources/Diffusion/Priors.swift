@@ -35,32 +35,15 @@ public enum Priors {
     /// The prior kinds a file may declare in its `kind` metadata.
     public static let kinds = ["gmm", "patch-gmm"]
 
-    /// A loader for prior files of one `kind`, registered by modules above `Diffusion` (for
-    /// example neural-network priors) with `register(kind:_:)`.
+    /// A loader for prior files of one `kind` defined by a module above `Diffusion` (for example
+    /// a neural-network prior), given to `load(path:loaders:)`.
     public typealias Loader = @Sendable (_ path: String, _ metadata: [String: String]) throws -> any DiffusionPrior
 
-    nonisolated(unsafe) private static var loaders: [String: Loader] = [:]
-    private static let lock = NSLock()
-
-    /// Makes `load(path:)` accept files whose `kind` metadata is `kind` (replaces an earlier
-    /// registration of the same kind; the built-in kinds cannot be replaced).
-    public static func register(kind: String, _ loader: @escaping Loader) {
-        guard !kinds.contains(kind) else { return }
-        lock.lock(); defer { lock.unlock() }
-        loaders[kind] = loader
-    }
-
-    /// Every kind `load(path:)` accepts now, built-in first.
-    public static var supportedKinds: [String] {
-        lock.lock(); defer { lock.unlock() }
-        return kinds + loaders.keys.sorted()
-    }
-
     /// Reads any supported prior file (`format = red-prior`, dispatching on `kind`: the built-in
-    /// kinds, then registered ones).
+    /// kinds, then those of `loaders`; the built-in kinds cannot be replaced).
     /// - Throws: `PriorError` naming the file, and the tensor and its expected shape when one
-    ///   does not fit (registered loaders throw their own module's error).
-    public static func load(path: String) throws -> any DiffusionPrior {
+    ///   does not fit (`loaders` throw their own module's error).
+    public static func load(path: String, loaders: [String: Loader] = [:]) throws -> any DiffusionPrior {
         let file = try SafeTensorsView(path: path)
         guard file.metadata["format"] == "red-prior" else {
             throw PriorError.metadata(path: path, key: "format", expected: "'red-prior'", found: file.metadata["format"])
@@ -69,9 +52,9 @@ public enum Priors {
         case "gmm": return try GaussianMixturePrior(file: file)
         case "patch-gmm": return try PatchMixturePrior(file: file)
         default:
-            let loader: Loader? = { lock.lock(); defer { lock.unlock() }; return file.metadata["kind"].flatMap { loaders[$0] } }()
-            if let loader { return try loader(path, file.metadata) }
-            throw PriorError.metadata(path: path, key: "kind", expected: "one of " + supportedKinds.map { "'\($0)'" }.joined(separator: ", "),
+            if let kind = file.metadata["kind"], let loader = loaders[kind] { return try loader(path, file.metadata) }
+            let supported = kinds + loaders.keys.filter { !kinds.contains($0) }.sorted()
+            throw PriorError.metadata(path: path, key: "kind", expected: "one of " + supported.map { "'\($0)'" }.joined(separator: ", "),
                                       found: file.metadata["kind"])
         }
     }

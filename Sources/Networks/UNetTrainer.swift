@@ -42,7 +42,7 @@ public final class UNetTrainer {
         shapes = try UNetModel.parameterShapes(config: c)
         parameters = try Self.initialParameters(config: c, seed: options.seed)
         ema = parameters
-        optimizer = Adam(beta1: options.beta1, beta2: options.beta2, epsilon: options.adamEpsilon)
+        optimizer = Adam(beta1: Double(options.beta1), beta2: Double(options.beta2), epsilon: options.adamEpsilon)
     }
 
     /// ADM-style initial weights: random convolutions/linears (N(0,1)/√fan-in), zero biases,

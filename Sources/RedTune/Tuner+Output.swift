@@ -45,8 +45,13 @@ extension Tuner {
                 data.append(""); data.append("")
             }
             data.append("# \(family.rawValue) steps")
-            for p in points where p.family == family && p.method == "reddiff" && p.stage == "steps" {
-                data.append("\(p.value("steps")) \(String(format: "%.3f", p.psnr))")
+            // the step sweep's lr and λ; its 100-step point was scored in the lr × λ stage
+            if let base = points.first(where: { $0.family == family && $0.method == "reddiff" && $0.stage == "steps" }) {
+                let line = points.filter { $0.family == family && $0.method == "reddiff" && $0.value("lr") == base.value("lr")
+                    && $0.value("lambda") == base.value("lambda") && $0.value("lrschedule").isEmpty }
+                for p in line.sorted(by: { (Int($0.value("steps")) ?? 0) < (Int($1.value("steps")) ?? 0) }) {
+                    data.append("\(p.value("steps")) \(String(format: "%.3f", p.psnr))")
+                }
             }
             data.append(""); data.append("")
         }

@@ -1,6 +1,28 @@
 import TensorCore
 import Diffusion
 
+/// DDIM (Song et al. 2021): an unconditional sample from the prior (ignores y).
+public struct DDIMOptions: Sendable, Equatable {
+    public var steps: Int
+    /// η = 0: deterministic DDIM; η = 1: DDPM-like.
+    public var eta: Double
+    public init(steps: Int = 50, eta: Double = 0.0) { self.steps = steps; self.eta = eta }
+
+    /// Throws `SamplerError.invalidOption` for an out-of-range value (`maxSteps`: the schedule length).
+    func validate(maxSteps: Int) throws { try checkSteps(steps, maxSteps: maxSteps); try checkUnit("eta", eta) }
+}
+
+extension DDIMOptions: Solver {
+    public static let name = "ddim"
+
+    public func solve(_ problem: InverseProblem, n: Int, base: SeededGenerator, control: SolveControl) throws -> Solution {
+        try DDIM.solve(problem, options: self, n: n, base: base, control: control)
+    }
+
+    /// 2D during the ε̂ call, 6D around the step, 3D for the metrics.
+    public func peakBytes(_ m: SolveMemory) -> Int? { m.ddimStyle() }
+}
+
 /// DDIM (Song et al. 2021): an unconditional sample of the prior from x_T ~ N(0, I), ignoring y.
 enum DDIM {
     static func solve(_ problem: InverseProblem, options: DDIMOptions, n: Int, base: SeededGenerator,

@@ -2,6 +2,33 @@ import TensorCore
 import Degradations
 import Diffusion
 
+/// DDRM (Kawar et al. 2022): DDIM in the SVD basis of A with three cases per coefficient.
+public struct DDRMOptions: Sendable, Equatable {
+    /// The stochasticity η of the unobserved and the less-noisy coefficients (upstream 0.85).
+    public var eta: Double
+    /// η_b, the weight of the measurement in the noisier-than-y coefficients (upstream 1).
+    public var etaB: Double
+    public var steps: Int
+    public init(eta: Double = 0.85, etaB: Double = 1.0, steps: Int = 20) { self.eta = eta; self.etaB = etaB; self.steps = steps }
+
+    /// Throws `SamplerError.invalidOption` for an out-of-range value (`maxSteps`: the schedule length).
+    func validate(maxSteps: Int) throws {
+        try checkSteps(steps, maxSteps: maxSteps)
+        try checkUnit("eta", eta); try checkUnit("etab", etaB)
+    }
+}
+
+extension DDRMOptions: Solver {
+    public static let name = "ddrm"
+
+    public func solve(_ problem: InverseProblem, n: Int, base: SeededGenerator, control: SolveControl) throws -> Solution {
+        try DDRM.solve(problem, options: self, n: n, base: base, control: control)
+    }
+
+    /// 2D during the ε̂ call, 6D around the step, 3D for the metrics.
+    public func peakBytes(_ m: SolveMemory) -> Int? { m.ddimStyle() }
+}
+
 /// Denoising diffusion restoration models (Kawar et al. 2022) in the SVD basis A = U Σ Vᵀ.
 ///
 /// With x̄_t = x_t/√ᾱ_t (noise level r_t = σ_t/α_t), ȳ = Σ⁺Uᵀy and x̄_θ = Vᵀx̂0, each spectral

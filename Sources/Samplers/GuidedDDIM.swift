@@ -16,14 +16,11 @@ struct GuidedDDIM {
     let explosionCause: String
 
     /// - Parameters:
-    ///   - cotangent: (x̂0, A(x̂0), r) of one solution ↦ the cotangent of x̂0 to pull back.
-    ///   - guide: applies the guidance to the DDIM step's result given g, ‖r‖² per solution, t
-    ///     and s; returns the step size to log.
+    ///   - guidance: the method's cotangent of x̂0 and its step along g.
     ///   - pinvY: `problem.op.stablePseudoInverse(problem.y)` when the caller already has it (a
     ///     CGLS solve for operators without an SVD); computed here otherwise.
     func solve(_ problem: InverseProblem, n: Int, base: SeededGenerator, control: SolveControl, pinvY: Tensor? = nil,
-               cotangent: (Tensor, Tensor, Tensor) -> Tensor,
-               guide: (inout Tensor, Tensor, [Double], Int, Int) -> Double) throws -> Solution {
+               guidance: some Guidance) throws -> Solution {
         let prior = try problem.requirePrior(for: method)
         let schedule = prior.schedule
         guard prior.supportsVJP else { throw SamplerError.noVJP(method: method, priorName: prior.name) }
@@ -45,12 +42,12 @@ struct GuidedDDIM {
                 let r = problem.y - ax
                 let sq = r.squaredNorm()
                 squares.append(sq); loss += sq / Double(Swift.max(r.count, 1)) / 2
-                cot.append(cotangent(xi, ax, r))
+                cot.append(guidance.cotangent(x0: xi, ax: ax, residual: r))
             }
             let (_, g) = prior.x0WithVJP(x, t: t, cotangent: Tensor.stacked(cot), using: &priorRng)
             let z = noise.batch(n, itemShape)
             var next = DDIMStep(schedule: schedule, t: t, s: s, eta: eta).apply(x0: x0, z: z, epsHat: epsHat)
-            let lr = guide(&next, g, squares, t, s)
+            let lr = guidance.guide(&next, gradient: g, squaredResiduals: squares, t: t, s: s)
             x = next
             try driver.check(x0, step: k + 1, cause: "the prior returned non-finite values at t=\(t)", finiteOnly: true)
             if !driver.record(step: k + 1, t: t, estimate: x0, dataLoss: loss / Double(n), lr: lr) { break }
@@ -58,4 +55,14 @@ struct GuidedDDIM {
         }
         return driver.finish(final: x)
     }
+}
+
+/// How a guided DDIM sampler steers each step toward the measurement: the cotangent of x̂0 it
+/// pulls back through the prior, and the step it takes along the resulting g.
+protocol Guidance {
+    /// The cotangent of x̂0 of one solution, given x̂0, A(x̂0) and r = y − A(x̂0).
+    func cotangent(x0: Tensor, ax: Tensor, residual: Tensor) -> Tensor
+    /// Applies the guidance to the DDIM step's result `next` `[n, item…]` given g, ‖r‖² per
+    /// solution, and the step t → s; returns the (mean) step size to log.
+    func guide(_ next: inout Tensor, gradient g: Tensor, squaredResiduals: [Double], t: Int, s: Int) -> Double
 }

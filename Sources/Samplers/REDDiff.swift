@@ -11,7 +11,8 @@ import Diffusion
 /// PyTorch bias correction) or SGD. The output is the x0 of the last iteration (μ before the
 /// final update), as upstream. Reference: `Docs/algorithms.md` §2.
 enum REDDiff {
-    static let beta1 = 0.9, beta2 = 0.99, adamEps: Float = 1e-8
+    /// RED-diff's Adam: β = (0.9, 0.99), ε = 1e-8.
+    static let adam = Adam(beta1: 0.9, beta2: 0.99, epsilon: 1e-8)
 
     /// The visited times in iteration order.
     static func timesteps(_ options: REDDiffOptions, schedule: NoiseSchedule, base: SeededGenerator) -> [Int] {
@@ -62,7 +63,7 @@ enum REDDiff {
             let x0 = mu
 
             // Data term: residuals and J_Aᵀ r per solution.
-            let (dataLoss, dataGrad) = dataTerm(problem, x0, n: n, d: d, m: m)
+            let (dataLoss, dataGrad) = problem.op.dataTerm(x0, y: problem.y, items: n)
             // Regulariser w_t·mean(sg(ε̂ − ε) ⊙ μ), averaged over solutions (= mean over all).
             let reg = w * (epsHat.dot(x0) - eps.dot(x0)) / Double(n * d)
 
@@ -70,9 +71,7 @@ enum REDDiff {
             let lr = lr * options.lrSchedule.factor(step: k, of: ts.count)
             switch options.optimizer {
             case .adam:
-                let step = k + 1
-                let bc1 = 1 - pow(beta1, Double(step)), bc2 = 1 - pow(beta2, Double(step))
-                let stepSize = Float(lr / bc1), invSqrtBc2 = Float(1 / bc2.squareRoot())
+                let (stepSize, invSqrtBc2) = adam.coefficients(step: k + 1, learningRate: lr)
                 adamUpdate(&mu, epsHat: epsHat, eps: eps, dataGrad: dataGrad, cw: cw, cv: cv,
                            m1: &m1, m2: &m2, stepSize: stepSize, invSqrtBc2: invSqrtBc2)
             case .sgd:
@@ -87,31 +86,9 @@ enum REDDiff {
         return driver.finish(final: driver.lastEstimate ?? mu)
     }
 
-    /// The data loss mean((y − A(x_i))²)/2 averaged over the batch and J_Aᵀ(y − A(x_i)) `[n·d]`
-    /// (one GEMM pair for dense matrices, item by item otherwise).
-    static func dataTerm(_ problem: InverseProblem, _ x: Tensor, n: Int, d: Int, m: Int) -> (Double, [Float]) {
-        if let dense = problem.op as? MatrixOperator {
-            // R = Y − X Aᵀ  [n, m];  G = R A  [n, d].
-            var r = Linalg.matmul(x.reshaped([n, d]), dense.matrix, transposeB: true)
-            r = problem.replicated(problem.y, n) - r
-            let g = Linalg.matmul(r, dense.matrix)
-            return (r.squaredNorm() / Double(m) / 2 / Double(n), g.scalars)
-        }
-        var loss = 0.0
-        var grad = [Float](repeating: 0, count: n * d)
-        for i in 0..<n {
-            let xi = x.item(i)
-            let r = problem.y - problem.op.apply(xi)
-            loss += r.squaredNorm() / Double(m) / 2
-            grad.replaceSubrange((i * d)..<((i + 1) * d), with: problem.op.vjp(at: xi, r).scalars)
-        }
-        return (loss / Double(n), grad)
-    }
-
-    /// One Adam step on μ with g = cw·(ε̂ − ε) − cv·dataGrad (torch.optim.Adam semantics).
+    /// One Adam step on μ with g = cw·(ε̂ − ε) − cv·dataGrad (`Adam`, torch.optim.Adam semantics).
     static func adamUpdate(_ mu: inout Tensor, epsHat: Tensor, eps: Tensor, dataGrad: [Float], cw: Float, cv: Float,
                            m1: inout [Float], m2: inout [Float], stepSize: Float, invSqrtBc2: Float) {
-        let b1 = Float(beta1), b2 = Float(beta2), e = adamEps
         let count = mu.count
         mu.withUnsafeMutableBufferPointer { pm in
             epsHat.withUnsafeBufferPointer { ph in eps.withUnsafeBufferPointer { pe in
@@ -121,14 +98,8 @@ enum REDDiff {
                         let pe = UncheckedSendable(pe.baseAddress!), pd = UncheckedSendable(pd.baseAddress!)
                         let p1 = UncheckedSendable(p1.baseAddress!), p2 = UncheckedSendable(p2.baseAddress!)
                         Parallel.chunks(count) { range in
-                            var i = range.lowerBound
-                            while i < range.upperBound {
-                                let g = cw * (ph.value[i] - pe.value[i]) - cv * pd.value[i]
-                                let a = b1 * p1.value[i] + (1 - b1) * g
-                                let b = b2 * p2.value[i] + (1 - b2) * g * g
-                                p1.value[i] = a; p2.value[i] = b
-                                pm.value[i] -= stepSize * a / (b.squareRoot() * invSqrtBc2 + e)
-                                i &+= 1
+                            adam.update(pm.value, m: p1.value, v: p2.value, range: range, stepSize: stepSize, invSqrtBc2: invSqrtBc2) { i in
+                                cw * (ph.value[i] - pe.value[i]) - cv * pd.value[i]
                             }
                         }
                     }

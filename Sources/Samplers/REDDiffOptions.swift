@@ -1,3 +1,4 @@
+import TensorCore
 import Diffusion
 
 /// The options of RED-diff (Mardani et al. 2024, `Docs/algorithms.md` §2); defaults as in the language.
@@ -163,10 +164,19 @@ public struct REDDiffOptions: Sendable, Equatable {
     }
 }
 
-/// Throws unless 1 ≤ steps ≤ maxSteps.
-func checkSteps(_ steps: Int, maxSteps: Int, name: String = "steps") throws {
-    guard steps >= 1, steps <= maxSteps else {
-        throw SamplerError.invalidOption(name: name, value: "\(steps)", expected: "an integer in 1...\(maxSteps)")
+extension REDDiffOptions: Solver {
+    public static let name = "reddiff"
+
+    public func solve(_ problem: InverseProblem, n: Int, base: SeededGenerator, control: SolveControl) throws -> Solution {
+        try REDDiff.solve(problem, options: self, n: n, base: base, control: control)
+    }
+
+    /// μ, Adam's two moments, the last estimate, ε and x_t (6D) during the prior's ε̂ call; 8D
+    /// at the update (ε̂, the data gradient and μ's copy-on-write copy instead of x_t); 4D while
+    /// the trace computes PSNR/SSIM.
+    public func peakBytes(_ m: SolveMemory) -> Int? {
+        guard let eps = m.priorBytes(withVJP: false) else { return nil }
+        return Swift.max(m.bytes(6 * m.batch) + eps, m.bytes(8 * m.batch + m.op), m.bytes(4 * m.batch + m.quality))
     }
 }
 

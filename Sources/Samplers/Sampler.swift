@@ -2,27 +2,30 @@ import TensorCore
 import Degradations
 import Diffusion
 
-/// A solver and its options.
-public enum SamplerMethod: Sendable, Equatable {
-    case reddiff(REDDiffOptions)
-    case dps(DPSOptions)
-    case pigdm(PiGDMOptions)
-    case ddrm(DDRMOptions)
-    case ddim(DDIMOptions)
-    /// The pseudo-inverse A⁺y (a deterministic baseline).
-    case pinv
+/// A solver and its options: any `Solver`, compared by type and options.
+public struct SamplerMethod: Sendable, Equatable {
+    /// The configured solver.
+    public let solver: any Solver
+
+    public init(_ solver: some Solver) { self.solver = solver }
 
     /// The method's name as the language spells it.
-    public var name: String {
-        switch self {
-        case .reddiff: return "reddiff"
-        case .dps: return "dps"
-        case .pigdm: return "pigdm"
-        case .ddrm: return "ddrm"
-        case .ddim: return "ddim"
-        case .pinv: return "pinv"
-        }
-    }
+    public var name: String { type(of: solver).name }
+
+    public static func == (a: SamplerMethod, b: SamplerMethod) -> Bool { a.solver.isEqual(to: b.solver) }
+
+    /// RED-diff with `options`.
+    public static func reddiff(_ options: REDDiffOptions) -> SamplerMethod { SamplerMethod(options) }
+    /// DPS with `options`.
+    public static func dps(_ options: DPSOptions) -> SamplerMethod { SamplerMethod(options) }
+    /// ΠGDM with `options`.
+    public static func pigdm(_ options: PiGDMOptions) -> SamplerMethod { SamplerMethod(options) }
+    /// DDRM with `options`.
+    public static func ddrm(_ options: DDRMOptions) -> SamplerMethod { SamplerMethod(options) }
+    /// DDIM (unconditional) with `options`.
+    public static func ddim(_ options: DDIMOptions) -> SamplerMethod { SamplerMethod(options) }
+    /// The pseudo-inverse A⁺y (a deterministic baseline).
+    public static var pinv: SamplerMethod { SamplerMethod(PseudoInverse()) }
 }
 
 /// The one entry point of the samplers.
@@ -47,18 +50,6 @@ public enum Sampler {
             throw SamplerError.invalidOption(name: "n", value: "\(n)", expected: "an integer in 1...\(maxSolutions)")
         }
         let base = SeededGenerator(seed: rng.next())
-        switch method {
-        case let .reddiff(o): return try REDDiff.solve(problem, options: o, n: n, base: base, control: control)
-        case let .dps(o): return try DPS.solve(problem, options: o, n: n, base: base, control: control)
-        case let .pigdm(o): return try PiGDM.solve(problem, options: o, n: n, base: base, control: control)
-        case let .ddrm(o): return try DDRM.solve(problem, options: o, n: n, base: base, control: control)
-        case let .ddim(o): return try DDIM.solve(problem, options: o, n: n, base: base, control: control)
-        case .pinv:
-            var driver = StepDriver(problem: problem, control: control, total: 1, method: "pinv")
-            let x = problem.replicated(problem.op.pseudoInverse(problem.y), n)
-            try driver.check(x, step: 1, cause: "the operator's pseudo-inverse is not finite")
-            _ = driver.record(step: 1, t: 0, estimate: x, dataLoss: problem.residuals(x).loss)
-            return driver.finish(final: x)
-        }
+        return try method.solver.solve(problem, n: n, base: base, control: control)
     }
 }

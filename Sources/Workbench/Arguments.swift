@@ -10,6 +10,8 @@ struct Arguments {
     var positionals: [(value: Value, range: SourceRange)] = []
     var options: [String: (value: Value, range: SourceRange)] = [:]
     var name: (String, SourceRange)?
+    /// The variant whose options apply when it is not the first word (`solve` defaults to `reddiff`).
+    var optionVariant: String?
 
     func error(_ m: DiagnosticMessage, _ r: SourceRange? = nil) -> Diagnostic {
         Diagnostic(.error, m, at: r ?? range, in: file)
@@ -28,15 +30,33 @@ struct Arguments {
 
     func has(_ key: String) -> Bool { options[key] != nil }
 
-    func number(_ key: String, default d: Double? = nil, min: Double? = nil, max: Double? = nil,
-                exclusiveMin: Bool = false) throws(Diagnostic) -> Double {
-        guard let (v, r) = options[key] else {
-            guard let d else { throw error(.missingArgument("'\(key)=…'", usage: usage)) }
-            return d
-        }
-        return try Arguments.checkNumber(v, r, what: "'\(key)'", min: min, max: max, exclusiveMin: exclusiveMin, self)
+    /// The table's entry for option `key` of this statement's command and variant. Asking for an
+    /// option the table lacks is a programmer error.
+    func optionSpec(_ key: String) -> OptionSpec? {
+        guard let spec else { return nil }
+        let o = spec.option(key, for: optionVariant ?? variant)
+        precondition(o != nil, "option '\(key)' is not in the command table's entry for '\(command)'")
+        return o
     }
 
+    /// Option `key` as a number: the table's default and bounds unless the caller gives ones that
+    /// depend on the session (`default`, `min`, `max` override the table's).
+    func number(_ key: String, default d: Double? = nil, min: Double? = nil, max: Double? = nil) throws(Diagnostic) -> Double {
+        let o = optionSpec(key)
+        guard let (v, r) = options[key] else {
+            if let d { return d }
+            switch o?.defaultValue {
+            case let .number(x)?: return x
+            case let .integer(n)?: return Double(n)
+            default: throw error(.missingArgument("'\(key)=…'", usage: usage))
+            }
+        }
+        let bounds = o?.bounds ?? OptionBounds()
+        return try Arguments.checkNumber(v, r, what: "'\(key)'", min: min ?? bounds.min, max: max ?? bounds.max,
+                                         exclusiveMin: bounds.exclusiveMin, self)
+    }
+
+    /// Option `key` as a whole number, like `number`.
     func integer(_ key: String, default d: Int? = nil, min: Int? = nil, max: Int? = nil) throws(Diagnostic) -> Int {
         let v = try number(key, default: d.map(Double.init), min: min.map(Double.init), max: max.map(Double.init))
         guard v == v.rounded(), abs(v) < 1e12 else {
@@ -91,8 +111,15 @@ struct Arguments {
         return s
     }
 
-    func choice(_ key: String, _ choices: [String], default d: String) throws(Diagnostic) -> String {
-        guard let (v, r) = options[key] else { return d }
+    /// Option `key` as one of the words the table lists, its default when left out.
+    func choice(_ key: String) throws(Diagnostic) -> String {
+        guard let o = optionSpec(key), case let .choice(choices) = o.kind else {
+            preconditionFailure("option '\(key)' of '\(command)' is not a choice in the command table")
+        }
+        guard let (v, r) = options[key] else {
+            guard case let .word(d) = o.defaultValue else { preconditionFailure("choice '\(key)' of '\(command)' has no default") }
+            return d
+        }
         let s = v.description
         guard choices.contains(s) else {
             throw error(.badChoice(key, value: s, choices: choices, suggestion: EditDistance.suggestion(for: s, among: choices)), r)
@@ -100,8 +127,20 @@ struct Arguments {
         return s
     }
 
-    func flag(_ key: String, default d: Bool) throws(Diagnostic) -> Bool {
-        guard let (v, r) = options[key] else { return d }
+    /// Option `key` as a case of the library enum whose cases the table lists.
+    func choice<E: RawRepresentable>(_ key: String, as type: E.Type) throws(Diagnostic) -> E where E.RawValue == String {
+        let word = try choice(key)
+        guard let e = E(rawValue: word) else { preconditionFailure("'\(word)' of '\(key)' is not a case of \(E.self)") }
+        return e
+    }
+
+    /// Option `key` as on/off, the table's default when left out.
+    func flag(_ key: String) throws(Diagnostic) -> Bool {
+        let o = optionSpec(key)
+        guard let (v, r) = options[key] else {
+            guard case let .flag(d)? = o?.defaultValue else { preconditionFailure("flag '\(key)' of '\(command)' has no default") }
+            return d
+        }
         switch v {
         case .text("on", _), .text("true", _), .text("yes", _), .number(1): return true
         case .text("off", _), .text("false", _), .text("no", _), .number(0): return false

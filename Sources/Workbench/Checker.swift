@@ -9,7 +9,7 @@ enum Checker {
                          range: SourceRange, file: String) -> Diagnostic? {
         let variantNames = spec.variants.map(\.name)
         if !spec.variants.isEmpty {
-            if let variant, spec.variant(variant) == nil, spec.variantRequired || spec.name == "mask" || spec.name == "prior" {
+            if let variant, spec.variant(variant) == nil {
                 return Diagnostic(.error, .unknownVariant(variant, command: spec.name, expected: variantNames + (spec.variantRequired ? [] : ["\"FILE\""]),
                                                           suggestion: EditDistance.suggestion(for: variant, among: variantNames)),
                                   at: variantRange ?? range, in: file)

@@ -11,19 +11,91 @@ public enum OptionKind: Sendable, Equatable {
     case flag
 }
 
-/// One option of a command: `name=value`.
+/// The value an option takes when a statement leaves it out: the value `help` shows and the
+/// command runs with.
+public enum OptionDefault: Sendable, Equatable {
+    /// No fixed default (it depends on the data, or the option is required).
+    case none
+    case number(Double)
+    case integer(Int)
+    /// A word: one of the option's choices.
+    case word(String)
+    case flag(Bool)
+
+    /// The default as `help` shows it; empty for `.none`.
+    public var text: String {
+        switch self {
+        case .none: return ""
+        case let .number(v): return Value.format(v)
+        case let .integer(n): return String(n)
+        case let .word(w): return w
+        case let .flag(on): return on ? "on" : "off"
+        }
+    }
+}
+
+/// The bounds a number or integer option must keep.
+public struct OptionBounds: Sendable, Equatable {
+    public var min: Double?
+    public var max: Double?
+    /// Whether `min` itself is excluded (`> min` rather than `≥ min`).
+    public var exclusiveMin: Bool
+    public init(min: Double? = nil, max: Double? = nil, exclusiveMin: Bool = false) {
+        self.min = min
+        self.max = max
+        self.exclusiveMin = exclusiveMin
+    }
+}
+
+/// One option of a command: `name=value`, with its typed default and bounds.
 public struct OptionSpec: Sendable {
     public var name: String
     public var kind: OptionKind
-    /// The default, as shown in `help`; empty when it depends on the data.
-    public var defaultValue: String
+    public var defaultValue: OptionDefault
+    public var bounds: OptionBounds
     public var help: String
-    public init(_ name: String, _ kind: OptionKind, _ defaultValue: String, _ help: String) {
+
+    init(_ name: String, _ kind: OptionKind, _ defaultValue: OptionDefault, _ help: String, bounds: OptionBounds = OptionBounds()) {
         self.name = name
         self.kind = kind
         self.defaultValue = defaultValue
+        self.bounds = bounds
         self.help = help
     }
+
+    /// A real-valued option, `default` nil when it has none.
+    static func number(_ name: String, _ value: Double?, _ help: String, min: Double? = nil, max: Double? = nil,
+                       exclusiveMin: Bool = false) -> OptionSpec {
+        OptionSpec(name, .number, value.map(OptionDefault.number) ?? .none, help, bounds: OptionBounds(min: min, max: max, exclusiveMin: exclusiveMin))
+    }
+
+    /// A whole-number option, `default` nil when it has none.
+    static func integer(_ name: String, _ value: Int?, _ help: String, min: Int? = nil, max: Int? = nil) -> OptionSpec {
+        OptionSpec(name, .integer, value.map(OptionDefault.integer) ?? .none, help,
+                   bounds: OptionBounds(min: min.map(Double.init), max: max.map(Double.init)))
+    }
+
+    /// An option whose words are the cases of a library enum, so a new case appears by itself.
+    static func choice<E: CaseIterable & RawRepresentable>(_ name: String, _ value: E, _ help: String) -> OptionSpec where E.RawValue == String {
+        OptionSpec(name, .choice(E.allCases.map(\.rawValue)), .word(value.rawValue), help)
+    }
+
+    /// An option that is one of `words`.
+    static func choice(_ name: String, _ words: [String], _ value: String, _ help: String) -> OptionSpec {
+        OptionSpec(name, .choice(words), .word(value), help)
+    }
+
+    /// An `on`/`off` option.
+    static func flag(_ name: String, _ value: Bool, _ help: String) -> OptionSpec { OptionSpec(name, .flag, .flag(value), help) }
+
+    /// `N`, `WxH` or `A,B` (no default).
+    static func pair(_ name: String, _ help: String) -> OptionSpec { OptionSpec(name, .pair, .none, help) }
+
+    /// A file path (no default).
+    static func path(_ name: String, _ help: String) -> OptionSpec { OptionSpec(name, .path, .none, help) }
+
+    /// Free text (no default).
+    static func text(_ name: String, _ help: String) -> OptionSpec { OptionSpec(name, .text, .none, help) }
 }
 
 /// A variant of a command chosen by its first word (`solve reddiff`, `mask box`).
@@ -40,8 +112,12 @@ public struct VariantSpec: Sendable {
     }
 }
 
-/// A command of the language: the one table behind the checker, `help`, completion and the docs.
+/// A command of the language: the one table behind running it, the checker, `help`, completion
+/// and the docs. Adding a command is one entry in `CommandTable.all` with its handler.
 public struct CommandSpec: Sendable {
+    /// What runs a statement of the command, given its checked arguments.
+    typealias Handler = @Sendable (Session, Arguments) throws -> Void
+
     public var name: String
     public var category: String
     public var arguments: String
@@ -53,10 +129,12 @@ public struct CommandSpec: Sendable {
     /// Whether `as NAME` is accepted.
     public var takesName: Bool
     public var examples: [String]
+    /// Runs the command.
+    let run: Handler
 
-    public init(_ name: String, _ category: String, _ arguments: String, _ help: String, options: [OptionSpec] = [],
-                variants: [VariantSpec] = [], variantRequired: Bool = false, takesName: Bool = false,
-                examples: [String] = []) {
+    init(_ name: String, _ category: String, _ arguments: String, _ help: String, options: [OptionSpec] = [],
+         variants: [VariantSpec] = [], variantRequired: Bool = false, takesName: Bool = false,
+         examples: [String] = [], run: @escaping Handler) {
         self.name = name
         self.category = category
         self.arguments = arguments
@@ -66,6 +144,7 @@ public struct CommandSpec: Sendable {
         self.variantRequired = variantRequired
         self.takesName = takesName
         self.examples = examples
+        self.run = run
     }
 
     /// The variant named `word`, if any.
@@ -74,10 +153,14 @@ public struct CommandSpec: Sendable {
     /// Options allowed with variant `word` (the command's own plus the variant's).
     public func options(for word: String?) -> [OptionSpec] { options + (variant(word)?.options ?? []) }
 
+    /// The option `name` with variant `word`, if the table has it.
+    public func option(_ name: String, for word: String?) -> OptionSpec? { options(for: word).first { $0.name == name } }
+
     /// The integer default of `option` with variant `word`, as the table states it (the value
     /// `help` shows and the command runs with); nil when the option is absent or has no default.
     public func integerDefault(_ option: String, for word: String?) -> Int? {
-        options(for: word).first { $0.name == option }.flatMap { Int($0.defaultValue) }
+        if case let .integer(n)? = self.option(option, for: word)?.defaultValue { return n }
+        return nil
     }
 }
 

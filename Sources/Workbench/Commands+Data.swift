@@ -55,7 +55,7 @@ extension Session {
         let file = try attempt(a, at: r, kind: .input) { try SafeTensors(contentsOf: resolveInput(path)) }
         let m = try attempt(a, at: r, kind: .input) { try file.tensor("A", path: path) }
         guard m.rank == 2 else { throw failure(a, "tensor 'A' in '\(path)' has shape \(m.shape); expected a matrix [M, D]", at: r, kind: .input) }
-        let step = DegradationStep(kind: .matrix(m, path: path), text: "matrix \"\(path)\" (\(m.shape[0])x\(m.shape[1]))")
+        let step = DegradationStep(kind: MatrixDegradation(matrix: m, path: path), text: "matrix \"\(path)\" (\(m.shape[0])x\(m.shape[1]))")
         state.chain = [step]
         state.invalidateMeasurement()
         try revalidateChain(a)
@@ -63,7 +63,7 @@ extension Session {
 
     func cmdSample(_ a: Arguments) throws {
         try a.atMost(1)
-        let n = try a.integer("n", default: 1, min: 1, max: 1_000_000)
+        let n = try a.integer("n")
         guard let prior = state.prior else { throw failure(a, "no prior yet: 'prior gmm grid dim=8' (or another prior) first") }
         guard let gmm = prior as? GaussianMixturePrior else {
             throw failure(a, "'sample' needs a Gaussian-mixture prior (exact draws); for '\(state.priorName)' use 'solve ddim'")
@@ -115,7 +115,7 @@ extension Session {
         try a.atMost(1)
         let x = try requireX(a)
         guard let prior = state.prior else { throw failure(a, "no prior yet: 'prior natural' (or another prior) first") }
-        let t = try a.integer("t", min: 0, max: prior.schedule.count - 1)
+        let t = try a.integer("t", max: prior.schedule.count - 1)
         let adapted = try attempt(a) { try ShapeAdaptedPrior.adapting(prior, to: x.itemShape) }
         var rng = state.nextGenerator()
         let batch = x.isBatch ? x.tensor : x.tensor.reshaped([1] + x.tensor.shape)

@@ -37,7 +37,7 @@ extension Session {
         // by default the longest length up to 41 px that the image leaves room for
         let (_, h, w) = picture.imageGeometry
         let fitting = (3...41).last { MotionBlurFit.fits($0, height: h, width: w) } ?? 3
-        let longest = try a.integer("max", default: fitting, min: 3, max: 401)
+        let longest = try a.integer("max", default: fitting)
         var bar = ProgressBar(label: "fit", enabled: terminal.isTerminal && state.progress, width: terminal.width, write: progress)
         let start = Date()
         let fit = try attempt(a) {
@@ -48,7 +48,7 @@ extension Session {
         bar.finish()
         let angle = (fit.angle * 10).rounded() / 10
         let text = "blur motion length=\(fit.length) angle=\(Value.format(angle))"
-        state.chain = [DegradationStep(kind: .blurMotion(length: fit.length, angle: angle), text: text)]
+        state.chain = [DegradationStep(kind: BlurDegradation.motion(length: fit.length, angle: angle), text: text)]
         state.invalidateMeasurement()
         try revalidateChain(a)
         let confidence = fit.margin > 0.01 ? "clear fit" : "weak fit: the photo barely decides between this and other kernels"

@@ -43,7 +43,7 @@ extension Session {
 
     /// An image file as `[C, H, W]` in [0, 1], with the `size=` and `gray` options of `load`/`observe`.
     func readImage(_ a: Arguments, path: String, at range: SourceRange) throws -> Tensor {
-        var img = try attempt(a, at: range, kind: .input) { try Image.load(path: resolveInput(path), gray: a.flag("gray", default: false)) }
+        var img = try attempt(a, at: range, kind: .input) { try Image.load(path: resolveInput(path), gray: a.flag("gray")) }
         if let (w, h) = try a.pair("size") {
             let (_, ih, iw) = img.imageGeometry
             // size=W keeps the aspect ratio
@@ -87,42 +87,5 @@ extension Session {
     func describe(_ shape: [Int]) -> String {
         if shape.count == 3 { return "\(shape[2])x\(shape[1])" + (shape[0] == 1 ? " gray" : shape[0] == 3 ? " RGB" : " with \(shape[0]) channels") }
         return "shape \(shape)"
-    }
-}
-
-extension Session {
-    /// The input shape of one degradation that gives a measurement of `output` (the inverse of
-    /// its shape map), or an error saying why it cannot be known.
-    func inputShape(of step: DegradationStep, forOutput output: [Int], _ a: Arguments) throws -> [Int] {
-        func image() throws -> (Int, Int, Int) {
-            guard output.count == 3 else { throw failure(a, "'\(step.text)' acts on images, but the observation has shape \(output)") }
-            return (output[0], output[1], output[2])
-        }
-        switch step.kind {
-        case .maskBox, .maskRandom, .maskFreeform, .maskHalf, .maskFile, .blurGaussian, .blurUniform, .blurMotion, .blurKernel, .hdr:
-            _ = try image()
-            return output
-        case let .downsample(f, _):
-            let (c, h, w) = try image()
-            return [c, h * f, w * f]
-        case .colorize:
-            let (c, h, w) = try image()
-            guard c == 1 else { throw failure(a, "'colorize' needs a gray observation; observe the file with 'gray'") }
-            return [3, h, w]
-        case let .phase(s):
-            let (c, h, w) = try image()
-            func side(_ n: Int) throws -> Int {
-                for m in 1...n where m + 2 * Int((Double(m) * (s - 1) / 4).rounded()) == n { return m }
-                throw failure(a, "no image size gives a \(n)-pixel phase measurement at oversample=\(Value.format(s))")
-            }
-            return [c, try side(h), try side(w)]
-        case .sense, .senseRows:
-            throw failure(a, "the size of x cannot be inferred from a compressed-sensing observation; load a reference x of the right size first")
-        case let .matrix(m, _):
-            guard output == [m.shape[0]] else {
-                throw failure(a, "y has shape \(output), but the matrix \(m.shape[0])x\(m.shape[1]) produces vectors [\(m.shape[0])]")
-            }
-            return [m.shape[1]]
-        }
     }
 }

@@ -29,7 +29,7 @@ extension Session {
         let pr = a.positionals[1].range
         let ext = (path as NSString).pathExtension.lowercased()
         func write(_ body: () throws -> Void) throws { try attempt(a, at: pr, kind: .output, body) }
-        let quality = a.has("quality") ? try a.integer("quality", min: 1, max: 100) : nil
+        let quality = a.has("quality") ? try a.integer("quality") : nil
         if quality != nil, !["jpg", "jpeg"].contains(ext) {
             throw failure(a, "'quality' applies to JPEG files (.jpg, .jpeg); '\(path)' is written losslessly", at: a.options["quality"]?.range)
         }
@@ -84,11 +84,11 @@ extension Session {
             image = p
         }
         if let display {
-            let width = a.has("width") ? try a.integer("width", min: 1, max: 4096) : nil
+            let width = a.has("width") ? try a.integer("width") : nil
             display(try attempt(a) { try imageDisplay(image, title: what, width: width) })
             return
         }
-        let cols = try a.integer("width", default: Swift.min(terminal.width, 160), min: 1, max: 1000)
+        let cols = try a.integer("width", default: Swift.min(terminal.width, 160), max: 1000)
         output(TerminalImage.render(image, columns: cols))
     }
 

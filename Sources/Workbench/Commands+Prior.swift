@@ -27,8 +27,8 @@ extension Session {
             case "composite":
                 try a.atMost(1)
                 let depth = try dncnnDepth(a)
-                let upper = try a.number("switch", default: PriorCatalog.defaultSwitch, min: 0, max: 1)
-                let lower = try a.number("lower", default: PriorCatalog.defaultLower, min: 0, max: upper)
+                let upper = try a.number("switch")
+                let lower = try a.number("lower", max: upper)
                 prior = try attempt(a, kind: .input) { try PriorCatalog.composite(stdlib: dir, depth: depth, switchSigma: upper, lowerSigma: lower) }
                 name = "composite depth=\(depth) lower=\(lower) switch=\(upper)"
             case "patch":
@@ -58,7 +58,7 @@ extension Session {
                     throw a.error(.badChoice("layout", value: layout, choices: ["grid"], suggestion: EditDistance.suggestion(for: layout, among: ["grid"])), a.positionals[1].range)
                 }
             }
-            let dim = try a.integer("dim", default: 8, min: 1, max: 4096)
+            let dim = try a.integer("dim")
             prior = try attempt(a) { try GaussianMixturePrior.grid(dim: dim) }
             name = "gmm grid dim=\(dim)"
         case let .text(path, _)?:
@@ -96,7 +96,7 @@ extension Session {
 
     /// The `depth=` option of `prior dncnn|composite`: 6 or 17, the shipped networks.
     private func dncnnDepth(_ a: Arguments) throws -> Int {
-        let depth = try a.integer("depth", default: 17, min: 6, max: 17)
+        let depth = try a.integer("depth")
         guard depth == 6 || depth == 17 else {
             throw failure(a, "depth=\(depth): the shipped DnCNN networks have depth 6 or 17", at: a.options["depth"]?.range)
         }

@@ -8,11 +8,10 @@ import Samplers
 extension CommandTable {
     /// The options of `prior remote "URL"`.
     static let remotePriorOptions: [OptionSpec] = [
-        OptionSpec("timeout", .number, "120", "seconds one attempt of one request may take"),
-        OptionSpec("retries", .integer, "2", "further attempts after no answer or HTTP 502/503/504"),
-        OptionSpec("body", .choice(InferenceClient.Encoding.allCases.map(\.rawValue)), "auto",
-                   "binary tensors (auto: JSON once the server refuses them) or plain JSON"),
-        OptionSpec("vjp", .text, "", "the VJP companion's model URL (default: the metadata's vjp_model)"),
+        .number("timeout", RemotePrior.Options().timeout, "seconds one attempt of one request may take", min: 0, exclusiveMin: true),
+        .integer("retries", RemotePrior.Options().retries, "further attempts after no answer or HTTP 502/503/504", min: 0, max: 10),
+        .choice("body", InferenceClient.Encoding.auto, "binary tensors (auto: JSON once the server refuses them) or plain JSON"),
+        .text("vjp", "the VJP companion's model URL (default: the metadata's vjp_model)"),
     ]
 }
 
@@ -23,10 +22,9 @@ extension Session {
         try a.atMost(2)
         let url = try a.positionalText(1, "the model URL (\"http://HOST:PORT/v2/models/NAME\")")
         var options = RemotePrior.Options()
-        options.timeout = try a.number("timeout", default: 120, min: 0, exclusiveMin: true)
-        options.retries = try a.integer("retries", default: 2, min: 0, max: 10)
-        let body = try a.choice("body", InferenceClient.Encoding.allCases.map(\.rawValue), default: "auto")
-        options.encoding = InferenceClient.Encoding(rawValue: body) ?? .auto
+        options.timeout = try a.number("timeout")
+        options.retries = try a.integer("retries")
+        options.encoding = try a.choice("body", as: InferenceClient.Encoding.self)
         options.companionURL = try a.text("vjp")
         let range = a.positionals.count > 1 ? a.positionals[1].range : nil
         let prior = try attempt(a, at: range) { try RemotePrior(url: url, options: options) }

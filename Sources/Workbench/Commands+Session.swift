@@ -3,19 +3,16 @@ import ScriptLang
 import TensorCore
 
 extension Session {
-    /// Runs a built-in command.
-    func dispatch(_ a: Arguments, file: SourceFile) throws {
-        switch a.command {
-        case "print": try cmdPrint(a)
-        case "set": try cmdSet(a)
-        case "show":
-            try a.atMost(0)
-            if let display { display(.table(Table.keyValue(title: "show", text: showText))) } else { output(showText) }
-        case "help": try cmdHelp(a)
-        case "run": try cmdRun(a)
-        case "quit": try a.atMost(0); throw QuitRequest()
-        default: try dispatchToolkit(a, file: file)
-        }
+    /// `show`: the session state.
+    func cmdShow(_ a: Arguments) throws(Diagnostic) {
+        try a.atMost(0)
+        if let display { display(.table(Table.keyValue(title: "show", text: showText))) } else { output(showText) }
+    }
+
+    /// `quit`: ends the run.
+    func cmdQuit(_ a: Arguments) throws {
+        try a.atMost(0)
+        throw QuitRequest()
     }
 
     func cmdPrint(_ a: Arguments) throws(Diagnostic) {
@@ -27,16 +24,16 @@ extension Session {
         try a.atMost(0)
         if a.options.isEmpty { throw a.error(.missingArgument("a setting", usage: "set seed=N | threads=N | progress=on|off")) }
         if a.has("seed") {
-            let s = try a.integer("seed", min: 0)
+            let s = try a.integer("seed")
             state.seed = UInt64(s)
             state.draws = 0
         }
         if a.has("threads") {
-            let n = try a.integer("threads", min: 1, max: 256)
+            let n = try a.integer("threads")
             state.threads = n
             Parallel.threads = n
         }
-        if a.has("progress") { state.progress = try a.flag("progress", default: true) }
+        if a.has("progress") { state.progress = try a.flag("progress") }
     }
 
     func cmdRun(_ a: Arguments) throws {

@@ -9,53 +9,25 @@ extension Session {
     /// `solve METHOD options… [as NAME]`.
     func cmdSolve(_ given: Arguments) throws {
         try given.atMost(1)
-        let methodName = given.variant ?? "reddiff"
-        let a = withRecommendedSettings(given, method: methodName)
+        let methodName = given.variant ?? REDDiffOptions.name
+        guard let solver = CommandTable.solver(methodName) else { throw given.error(.missingVariant(command: "solve", expected: CommandTable.solvers.map(\.name))) }
+        var a = withRecommendedSettings(given, method: methodName)
+        a.optionVariant = methodName
         let prior = state.prior
-        if prior == nil, methodName != "pinv" {
+        if prior == nil, solver.problem != .inverseWithoutPrior {
             throw failure(a, "no prior yet: 'prior natural' (or 'prior gmm grid dim=8', or a prior file) first")
         }
-        // each method's default number of steps is the one the command table states; pinv is one step
-        let steps = try a.integer("steps", default: a.spec?.integerDefault("steps", for: methodName) ?? 1,
-                                  min: 1, max: prior?.schedule.count ?? 1000)
-        let n = try a.integer("n", default: 1, min: 1, max: Sampler.maxSolutions)
-        let stopAt = a.has("stop") ? try a.integer("stop", min: 0, max: steps) : nil
-        let method: SamplerMethod
-        switch methodName {
-        case "reddiff":
-            var obs = REDDiffOptions.ObservationWeight.fixed(1)
-            if let (v, r) = a.options["obsweight"] {
-                switch v {
-                case .text("auto", _): obs = .auto(reference: REDDiffOptions.ObservationWeight.defaultReference)
-                default: obs = .fixed(try Arguments.checkNumber(v, r, what: "'obsweight'", min: 0, max: nil, a))
-                }
-            }
-            let w = try a.choice("weight", REDDiffOptions.Weighting.allCases.map(\.rawValue), default: "snr")
-            let o = try a.choice("order", REDDiffOptions.Order.allCases.map(\.rawValue), default: "desc")
-            let i = try a.choice("init", REDDiffOptions.Initialization.allCases.map(\.rawValue), default: "pinv")
-            let opt = try a.choice("optimizer", REDDiffOptions.Optimizer.allCases.map(\.rawValue), default: "adam")
-            let scale = try a.choice("lrscale", REDDiffOptions.LearningRateScale.allCases.map(\.rawValue), default: "absolute")
-            var options = REDDiffOptions(
-                steps: steps, lr: try a.number("lr", default: REDDiffOptions.officialLR, min: 0, exclusiveMin: true), lambda: try a.number("lambda", default: 0.25, min: 0),
-                weighting: REDDiffOptions.Weighting(rawValue: w) ?? .snr, order: REDDiffOptions.Order(rawValue: o) ?? .desc,
-                initialization: REDDiffOptions.Initialization(rawValue: i) ?? .pinv, obsWeight: obs,
-                optimizer: REDDiffOptions.Optimizer(rawValue: opt) ?? .adam)
-            options.lrScale = REDDiffOptions.LearningRateScale(rawValue: scale) ?? .absolute
-            let schedule = try a.choice("lrschedule", REDDiffOptions.LearningRateSchedule.allCases.map(\.rawValue), default: "constant")
-            options.lrSchedule = REDDiffOptions.LearningRateSchedule(rawValue: schedule) ?? .constant
-            method = .reddiff(options)
-        case "dps": method = .dps(DPSOptions(zeta: try a.number("zeta", default: 1, min: 0), eta: try a.number("eta", default: 1, min: 0, max: 1), steps: steps))
-        case "pigdm": method = .pigdm(PiGDMOptions(steps: steps, eta: try a.number("eta", default: 1, min: 0, max: 1), scale: try a.number("scale", default: 1, min: 0)))
-        case "ddrm": method = .ddrm(DDRMOptions(eta: try a.number("eta", default: 0.85, min: 0, max: 1), etaB: try a.number("etab", default: 1, min: 0, max: 1), steps: steps))
-        case "ddim": method = .ddim(DDIMOptions(steps: steps, eta: try a.number("eta", default: 0, min: 0, max: 1)))
-        default: method = .pinv
-        }
+        // the defaults are the command table's; a method without steps (pinv) takes one
+        let steps = a.spec?.option("steps", for: methodName) == nil ? 1 : try a.integer("steps", max: prior?.schedule.count ?? 1000)
+        let n = try a.integer("n")
+        let stopAt = a.has("stop") ? try a.integer("stop", max: steps) : nil
+        let method = try solver.make(a, steps)
 
         // the problem: x's shape (or the prior's, for an unconditional sample), A, y, σ_y
         let x = state.x
         if let x, x.isBatch { throw failure(a, "x holds \(x.tensor.shape[0]) items; load or sample one") }
         let problem: InverseProblem
-        if methodName == "ddim" {
+        if solver.problem == .unconditional {
             let shape: [Int]
             if state.observedFrom != nil { shape = try problemShape(a) } else if let x { shape = x.itemShape } else if case let .vector(d)? = prior?.dataShape { shape = [d] } else {
                 throw failure(a, "no image yet: load one first, so the sample has its size")
@@ -133,9 +105,9 @@ extension Session {
     func settingsInForce(method: String) -> [(option: String, value: String, source: String)] {
         guard let spec = CommandTable.spec("solve") else { return [] }
         let recommended = state.priorSettings?.options(method: method, family: state.taskFamily) ?? [:]
-        return spec.options(for: method).filter { !$0.defaultValue.isEmpty || recommended[$0.name] != nil }.map { o in
+        return spec.options(for: method).filter { $0.defaultValue != .none || recommended[$0.name] != nil }.map { o in
             if let v = recommended[o.name] { return (o.name, v, "prior") }
-            return (o.name, o.defaultValue, "default")
+            return (o.name, o.defaultValue.text, "default")
         }
     }
 

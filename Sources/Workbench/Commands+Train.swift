@@ -19,11 +19,11 @@ extension Session {
         let folder = try a.positionalText(1, "a folder of training images")
         guard let outName = try a.text("to") else { throw failure(a, "train needs an output file: to \"my-prior.safetensors\"") }
         var o = PatchMixturePrior.TrainingOptions()
-        o.lumaComponents = try a.integer("components", default: 48, min: 1, max: 512)
-        o.chromaComponents = try a.integer("chroma", default: 16, min: 0, max: 512)
-        o.iterations = try a.integer("iterations", default: 30, min: 1, max: 1000)
-        o.patches = try a.integer("patches", default: 200_000, min: 1000, max: 5_000_000)
-        let maxSide = try a.integer("size", default: 768, min: 16, max: 16384)
+        o.lumaComponents = try a.integer("components")
+        o.chromaComponents = try a.integer("chroma")
+        o.iterations = try a.integer("iterations")
+        o.patches = try a.integer("patches")
+        let maxSide = try a.integer("size")
         var seedSource = state.nextGenerator()
         o.seed = seedSource.next()
 

@@ -36,11 +36,13 @@ extension Session {
             if command == "plot" { candidates += ["loss", "psnr", "ssim"] }
             if let eq = current.firstIndex(of: "=") {
                 let key = String(current[..<eq])
-                if let o = spec.options(for: variant).first(where: { $0.name == key }), case let .choice(cs) = o.kind {
-                    return cs.map { key + "=" + $0 }.filter { $0.hasPrefix(current) }
+                let words: [String]
+                switch spec.option(key, for: variant)?.kind {
+                case let .choice(cs)?: words = cs
+                case .flag?: words = ["on", "off"]
+                case .number?, .integer?, .text?, .path?, .pair?, nil: words = []
                 }
-                if key == "weight" || key == "progress" { return [] }
-                return []
+                return words.map { key + "=" + $0 }.filter { $0.hasPrefix(current) }
             }
             candidates += spec.options(for: variant).map { $0.name + "=" }
             if spec.takesName { candidates.append("as") }

@@ -4,8 +4,8 @@ extension Help {
     /// The command reference as Markdown, generated from the command table (`Docs/commands.md`).
     public static func markdown() -> String {
         var out = ["# `red` commands", "",
-                   "Generated from the command table (`Sources/Workbench/CommandTable+Entries.swift`) — the same table",
-                   "behind `help`, tab completion and the static checks. Regenerate with",
+                   "Generated from the command table (`Sources/Workbench/CommandTable*.swift`) — the same table that",
+                   "runs each command and is behind `help`, tab completion and the static checks. Regenerate with",
                    "`RECORD_DOCS=1 swift test -c release -Xswiftc -enable-testing --filter DocsTests`.", "",
                    "## Scripting keywords", "",
                    "| form | meaning |", "| --- | --- |"]
@@ -31,7 +31,7 @@ extension Help {
                     out.append("| option | kind | values | default | meaning |")
                     out.append("| --- | --- | --- | --- | --- |")
                     for (v, o) in rows {
-                        out.append("| `\(o.name)` | \(v.isEmpty ? "all" : v) | \(code(values(o))) | \(o.defaultValue.isEmpty ? "—" : code(o.defaultValue)) | \(cell(o.help)) |")
+                        out.append("| `\(o.name)` | \(v.isEmpty ? "all" : v) | \(code(values(o))) | \(o.defaultValue == .none ? "—" : code(o.defaultValue.text)) | \(cell(o.help)) |")
                     }
                     out.append("")
                 }

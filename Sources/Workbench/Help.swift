@@ -56,7 +56,7 @@ public enum Help {
         let usage = "  \(o.name)=\(values(o))"
         let column = 34
         let padded = usage.count < column ? usage.padding(toLength: column, withPad: " ", startingAt: 0) : usage + " "
-        let def = o.defaultValue.isEmpty ? "" : " [\(o.defaultValue)]"
+        let def = o.defaultValue == .none ? "" : " [\(o.defaultValue.text)]"
         return padded + " \(o.help)\(def)"
     }
 

@@ -8,17 +8,13 @@ extension Session {
     /// pixel replication to x's size (unless `upscaled` is false: files keep y's size), |FFT| of phase retrieval on a log scale (centred).
     func picture(of d: Datum, isMeasurement: Bool = false, upscaled: Bool = true) -> Tensor? {
         let item = d.first
-        if isMeasurement, case .phase? = state.chain.last?.kind, item.rank == 3 {
+        if isMeasurement, state.chain.last?.kind.role == .phase, item.rank == 3 {
             return logMagnitude(item)
         }
         guard d.isImage, item.rank == 3 else { return nil }
         var img = ((item + 1) * 0.5).clamped(0, 1)
         if isMeasurement, state.observedFrom == nil, let x = state.x, x.isImage {
-            if case .maskBox? = state.chain.last?.kind, let m = try? lastMask(x.itemShape) { img *= m }
-            else if case .maskRandom? = state.chain.last?.kind, let m = try? lastMask(x.itemShape) { img *= m }
-            else if case .maskFreeform? = state.chain.last?.kind, let m = try? lastMask(x.itemShape) { img *= m }
-            else if case .maskHalf? = state.chain.last?.kind, let m = try? lastMask(x.itemShape) { img *= m }
-            else if case .maskFile? = state.chain.last?.kind, let m = try? lastMask(x.itemShape) { img *= m }
+            if state.chain.last?.kind.role == .mask, let m = try? lastMask(x.itemShape) { img *= m }
             let (_, xh, xw) = x.tensor.imageGeometry
             let (_, yh, yw) = img.imageGeometry
             if upscaled, yh < xh, yw < xw {

@@ -120,7 +120,7 @@ extension Session {
     func call(_ name: String, nameRange: SourceRange, arguments args: [Argument], range: SourceRange, file: SourceFile) throws {
         if let spec = CommandTable.spec(name) {
             let a = shardingOutputs(try arguments(name, spec: spec, args, range: range, file: file))
-            try dispatch(a, file: file)
+            try spec.run(self, a)
             return
         }
         guard let def = state.definitions[name] else {

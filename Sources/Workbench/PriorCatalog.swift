@@ -21,18 +21,16 @@ enum PriorCatalog {
     /// Default band of the composite: DnCNN answers for lower < σ ≤ upper ([0, 1] units).
     static let defaultSwitch = 0.2, defaultLower = 0.045
 
-    /// Makes `Priors.load(path:)` read DnCNN weight files (`kind = dncnn`).
-    static let registered: Bool = {
-        Priors.register(kind: "dncnn") { path, _ in DnCNNPrior(networks: [try DnCNN(contentsOf: path)], name: "dncnn \((path as NSString).lastPathComponent)") }
-        return true
-    }()
+    /// The prior file kinds defined above `Diffusion`: DnCNN weight files (`kind = dncnn`).
+    static let loaders: [String: Priors.Loader] = [
+        "dncnn": { path, _ in DnCNNPrior(networks: [try DnCNN(contentsOf: path)], name: "dncnn \((path as NSString).lastPathComponent)") },
+    ]
 
     /// Reads any supported prior file: red-prior files (gmm, patch-gmm, dncnn) and
     /// guided-diffusion U-Net checkpoints (`format = guided-diffusion-unet`).
     static func load(path: String) throws -> any DiffusionPrior {
-        _ = registered
         if UNetModel.isCheckpoint(path: path) { return try UNetPrior(contentsOf: path) }
-        return try Priors.load(path: path)
+        return try Priors.load(path: path, loaders: loaders)
     }
 
     /// The DnCNN family of one depth from `Stdlib/priors/dncnn/`.

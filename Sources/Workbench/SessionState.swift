@@ -42,50 +42,11 @@ public struct Definition: Sendable {
 
 /// One degradation in the chain A, as the user wrote it.
 public struct DegradationStep: Sendable {
-    public var kind: DegradationKind
+    var kind: any Degradation
     /// The statement text for `show`, e.g. `downsample 4`.
     public var text: String
     /// The seed of its random choices (mask pixels, sensing rows), drawn when it was added.
     public var stream: UInt64 = 0
-}
-
-/// The degradations the language knows.
-public enum DegradationKind: Sendable {
-    case maskBox(width: Int?, height: Int?, at: (Int, Int)?)
-    case maskRandom(fraction: Double)
-    case maskFreeform
-    case maskHalf(side: String)
-    case maskFile(path: String)
-    case blurGaussian(sigma: Double, size: Int)
-    case blurUniform(size: Int)
-    case blurMotion(length: Int, angle: Double)
-    /// A measured kernel `[kh, kw]` read from `path`.
-    case blurKernel(Tensor, path: String)
-    case downsample(factor: Int, bicubic: Bool)
-    case colorize
-    case phase(oversample: Double)
-    case hdr(scale: Double)
-    case sense(fraction: Double)
-    case senseRows(rows: Int)
-    case matrix(Tensor, path: String)
-}
-
-extension DegradationKind {
-    /// Whether the step is a blur.
-    public var isBlur: Bool {
-        switch self {
-        case .blurGaussian, .blurUniform, .blurMotion, .blurKernel: return true
-        case .maskBox, .maskRandom, .maskFreeform, .maskHalf, .maskFile, .downsample, .colorize, .phase, .hdr, .sense, .senseRows, .matrix: return false
-        }
-    }
-
-    /// Whether the step hides pixels (its output has the input's shape, hidden pixels zero).
-    public var isMask: Bool {
-        switch self {
-        case .maskBox, .maskRandom, .maskFreeform, .maskHalf, .maskFile: return true
-        case .blurGaussian, .blurUniform, .blurMotion, .blurKernel, .downsample, .colorize, .phase, .hdr, .sense, .senseRows, .matrix: return false
-        }
-    }
 }
 
 /// Everything a session knows; a value type, so a failed statement is undone by dropping a copy.
@@ -139,10 +100,10 @@ public struct SessionState: Sendable {
     /// The task family of A, for the prior's recommended settings: super-resolution when A
     /// downsamples, else deblurring when it blurs, else inpainting when it masks, else other.
     public var taskFamily: RecommendedSettings.TaskFamily {
-        let kinds = chain.map(\.kind)
-        if kinds.contains(where: { if case .downsample = $0 { return true } else { return false } }) { return .superResolution }
-        if kinds.contains(where: \.isBlur) { return .deblurring }
-        if kinds.contains(where: \.isMask) { return .inpainting }
+        let roles = chain.map(\.kind.role)
+        if roles.contains(.downsample) { return .superResolution }
+        if roles.contains(.blur) { return .deblurring }
+        if roles.contains(.mask) { return .inpainting }
         return .other
     }
 

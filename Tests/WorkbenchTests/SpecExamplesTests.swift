@@ -45,7 +45,8 @@ import Testing
         var scratches = Tensor.ones([1, 64, 64])
         for i in 0..<64 { scratches.scalars[i * 64 + (i * 3 / 4 + 8)] = 0 }
         try Image.save(scratches, to: "scratches.png")
-        try Image.save(small * scratches + (1 - scratches) * 0.9, to: "scratched.png")
+        let scratchesRGB = Tensor.stacked([scratches, scratches, scratches]).reshaped(small.shape)
+        try Image.save(small * scratchesRGB + (1 - scratchesRGB) * 0.9, to: "scratched.png")
         try Image.save(MotionBlur.lineKernel(length: 7, angle: 30) * 5, to: "psf.png")
 
         var out: [String] = []
