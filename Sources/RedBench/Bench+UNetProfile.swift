@@ -78,3 +78,18 @@ func printProfile(_ p: LayerProfile, title: String, flops: Double, peak: Double)
 }
 
 private func pad(_ s: String, _ n: Int) -> String { s.count < n ? s + String(repeating: " ", count: n - s.count) : s + " " }
+
+/// Convolution shapes of the shipped network: the `.blocked` kernel against `.tiled`, interleaved.
+func benchConvKernels(quick: Bool) {
+    Report.section("conv kernels (GFLOP/s)")
+    var rng = SeededGenerator(seed: 6)
+    let shapes = [(32, 32, 256), (64, 32, 256), (64, 64, 256), (64, 64, 128), (128, 64, 128), (64, 64, 64), (32, 3, 256), (3, 32, 256)]
+    for (cin, cout, side) in shapes {
+        let conv = Conv2D(weight: Random.normal([cout, cin, 3, 3], using: &rng) * 0.05, bias: Random.normal([cout], using: &rng), stride: 1, padding: 1)
+        let x = Random.normal([1, cin, side, side], using: &rng)
+        let t = Timing.bestInterleaved(of: quick ? 3 : 5, [{ blackHole(conv(x, kernel: .blocked)) }, { blackHole(conv(x, kernel: .tiled)) }])
+        let f = conv.flops(height: side, width: side)
+        Report.row("conv3x3 \(cin)->\(cout) @\(side)", "blocked " + Report.fixed(f / t[0] / 1e9), "tiled " + Report.fixed(f / t[1] / 1e9),
+                   Report.fixed(t[0] / t[1], 2) + "x")
+    }
+}

@@ -64,18 +64,37 @@ public struct QKVAttention: Sendable {
         return Tensor(shape: shape, scalars: out)
     }
 
+    /// Softmax of one row in place: e^(x − max) (vectorised `VectorMath.exp`), normalised.
+    @inline(__always)
+    static func softmax(_ row: UnsafeMutablePointer<Float>, count cols: Int) {
+        let raw = UnsafeMutableRawPointer(row)
+        var vm = SIMD8<Float>(repeating: -.infinity)
+        var j = 0
+        while j + 8 <= cols { vm = pointwiseMax(vm, raw.loadUnaligned(fromByteOffset: 4 * j, as: SIMD8<Float>.self)); j += 8 }
+        var m = vm.max()
+        for k in j..<cols { m = Swift.max(m, row[k]) }
+        let negM = SIMD8<Float>(repeating: -m)
+        var vs = SIMD8<Float>(repeating: 0)
+        j = 0
+        while j + 8 <= cols {
+            let e = VectorMath.exp(raw.loadUnaligned(fromByteOffset: 4 * j, as: SIMD8<Float>.self) + negM)
+            raw.storeBytes(of: e, toByteOffset: 4 * j, as: SIMD8<Float>.self)
+            vs += e
+            j += 8
+        }
+        var s = vs.sum()
+        for k in j..<cols { let e = Foundation.exp(row[k] - m); row[k] = e; s += e }
+        let inv = 1 / s
+        VectorMath.affine(row, row, count: cols, a: inv, b: 0, silu: false)
+    }
+
     /// Row-wise softmax of a row-major `rows × cols` matrix in place.
     static func softmaxRows(_ p: UnsafeMutablePointer<Float>, rows: Int, cols: Int) {
         let pp = UncheckedSendable(p)
         Parallel.chunks(rows, minChunk: Swift.max(1, 8192 / Swift.max(cols, 1))) { r in
             for i in r {
                 let row = pp.value + i * cols
-                var m = -Float.infinity
-                for j in 0..<cols { m = Swift.max(m, row[j]) }
-                var s: Float = 0
-                for j in 0..<cols { let e = Foundation.exp(row[j] - m); row[j] = e; s += e }
-                let inv = 1 / s
-                for j in 0..<cols { row[j] *= inv }
+                Self.softmax(row, count: cols)
             }
         }
     }
