@@ -33,16 +33,106 @@ func benchUNetProfile(quick: Bool) {
     let a = Random.normal([n, n], using: &rng), b = Random.normal([n, n], using: &rng)
     var c = [Float](repeating: 0, count: n * n)
     let x1 = Random.normal([1, 3, 256, 256], using: &rng), x4 = Random.normal([4, 3, 256, 256], using: &rng)
+    let blocked = { (body: () -> Void) in Conv2D.defaultKernel = .blocked; body(); Conv2D.defaultKernel = .tiled }
     let t = Timing.bestInterleaved(of: quick ? 2 : 4, [
         { gemm(a, b, &c, n) },
         { blackHole(model(x1, t: [500])) },
         { blackHole(model(x4, t: [Float](repeating: 500, count: 4))) },
+        { blocked { blackHole(model(x1, t: [500])) } },
     ])
     let g = 2 * pow(Double(n), 3) / t[0] / 1e9, f = model.flops(items: 1, height: 256, width: 256)
     let eff = f / t[1] / 1e9
     Report.row("256x256 batch 1 (interleaved)", Report.ms(t[1]) + "/eval", Report.fixed(eff) + " GFLOP/s",
                Report.fixed(100 * eff / g) + " % of sgemm " + Report.fixed(g))
     Report.row("256x256 batch 4 per item", Report.ms(t[2] / 4), Report.fixed(t[2] / 4 / t[1], 2) + "x batch 1")
+    Report.row("256x256 batch 1, blocked convolutions", Report.ms(t[3]) + "/eval", Report.fixed(t[3] / t[1], 2) + "x the tiled kernel")
+
+    benchElementwiseKernels(quick: quick, &rng)
+    benchTrainerSteps(quick: quick)
+}
+
+/// GroupNorm + FiLM + SiLU and the attention softmax at the shipped network's 256² sizes: the
+/// vectorised kernels against the scalar double-accumulating loops they replaced.
+func benchElementwiseKernels(quick: Bool, _ rng: inout SeededGenerator) {
+    let c = 32, hw = 256 * 256
+    let x = Random.normal([1, c, 256, 256], using: &rng), film = Random.normal([1, 2 * c], using: &rng) * 0.1
+    let norm = GroupNorm(groups: 32, weight: Random.normal([c], using: &rng), bias: Random.normal([c], using: &rng))
+    let scores = Random.normal([1024 * 1024], using: &rng) * 3
+    var work = scores.scalars
+    let t = Timing.bestInterleaved(of: quick ? 3 : 6, [
+        { blackHole(norm(x, scaleShift: film, silu: true)) },
+        { blackHole(scalarGroupNormFiLMSiLU(x, norm, film, channels: c, spatial: hw)) },
+        { work = scores.scalars; work.withUnsafeMutableBufferPointer { QKVAttention.softmaxRows($0.baseAddress!, rows: 1024, cols: 1024) } },
+        { work = scores.scalars; work.withUnsafeMutableBufferPointer { scalarSoftmaxRows($0.baseAddress!, rows: 1024, cols: 1024) } },
+        { work = scores.scalars },
+    ])
+    Report.row("groupnorm+film+silu 32x256x256", Report.ms(t[0]), "scalar " + Report.ms(t[1]), Report.fixed(t[1] / t[0], 2) + "x")
+    Report.row("softmax 1024 rows of 1024", Report.ms(t[2] - t[4]), "scalar " + Report.ms(t[3] - t[4]),
+               Report.fixed((t[3] - t[4]) / (t[2] - t[4]), 2) + "x")
+}
+
+/// The loops GroupNorm ran before `VectorMath` (double accumulation, scalar `exp`), for comparison.
+func scalarGroupNormFiLMSiLU(_ x: Tensor, _ norm: GroupNorm, _ film: Tensor, channels c: Int, spatial: Int) -> Tensor {
+    let cpg = c / norm.groups, groupSize = cpg * spatial
+    var out = [Float](repeating: 0, count: x.count)
+    out.withUnsafeMutableBufferPointer { o in
+        x.withUnsafeBufferPointer { xp in
+            let po = UncheckedSendable(o.baseAddress!), px = UncheckedSendable(xp.baseAddress!)
+            Parallel.forEach(norm.groups) { g in
+                let src = px.value + g * groupSize, dst = po.value + g * groupSize
+                var sum = 0.0
+                for i in 0..<groupSize { sum += Double(src[i]) }
+                let mean = sum / Double(groupSize)
+                var ss = 0.0
+                for i in 0..<groupSize { let d = Double(src[i]) - mean; ss += d * d }
+                let invStd = 1 / (ss / Double(groupSize) + Double(norm.epsilon)).squareRoot()
+                for cc in 0..<cpg {
+                    let ch = g * cpg + cc
+                    let scale = 1 + Double(film.scalars[ch]), shift = Double(film.scalars[c + ch])
+                    let a = invStd * Double(norm.weight.scalars[ch]) * scale
+                    let b = (Double(norm.bias.scalars[ch]) - mean * invStd * Double(norm.weight.scalars[ch])) * scale + shift
+                    let fa = Float(a), fb = Float(b), s = src + cc * spatial, d = dst + cc * spatial
+                    for i in 0..<spatial { let y = fa * s[i] + fb; d[i] = y / (1 + Foundation.exp(-y)) }
+                }
+            }
+        }
+    }
+    return Tensor(shape: x.shape, scalars: out)
+}
+
+/// The softmax loop attention ran before `VectorMath` (scalar `exp`), for comparison.
+func scalarSoftmaxRows(_ p: UnsafeMutablePointer<Float>, rows: Int, cols: Int) {
+    let pp = UncheckedSendable(p)
+    Parallel.chunks(rows, minChunk: Swift.max(1, 8192 / Swift.max(cols, 1))) { r in
+        for i in r {
+            let row = pp.value + i * cols
+            var m = -Float.infinity
+            for j in 0..<cols { m = Swift.max(m, row[j]) }
+            var s: Float = 0
+            for j in 0..<cols { let e = Foundation.exp(row[j] - m); row[j] = e; s += e }
+            let inv = 1 / s
+            for j in 0..<cols { row[j] *= inv }
+        }
+    }
+}
+
+/// Steps per second of `UNetTrainer` (forward and backward, Adam) with the shipped layout at
+/// crops of 64, batch 8, with the tiled and the blocked convolution kernels interleaved.
+func benchTrainerSteps(quick: Bool) {
+    var rng = SeededGenerator(seed: 9)
+    let config = UNetConfig(imageSize: 64, inChannels: 3, modelChannels: 32, outChannels: 3, numResBlocks: 2,
+                            attentionResolutions: [8], channelMult: [1, 2, 2, 2], numHeads: 1, numHeadChannels: 32,
+                            useScaleShiftNorm: true, resblockUpdown: true)
+    let images = (0..<4).map { _ in Random.uniform([3, 96, 96], using: &rng) }
+    do {
+        let trainer = try UNetTrainer(options: TrainingOptions(config: config, cropSize: 64, batchSize: 8, steps: 1000), images: images)
+        let t = Timing.bestInterleaved(of: quick ? 2 : 4, [
+            { _ = try? trainer.trainStep() },
+            { Conv2D.defaultKernel = .blocked; _ = try? trainer.trainStep(); Conv2D.defaultKernel = .tiled },
+        ])
+        Report.row("trainer, shipped layout, 64 px batch 8", Report.fixed(1 / t[0], 2) + " steps/s",
+                   "blocked convolutions " + Report.fixed(1 / t[1], 2) + " steps/s", Report.fixed(t[1] / t[0], 2) + "x")
+    } catch { print("  trainer: \(error)") }
 }
 
 /// The best sgemm rate of square 512 and 1024 products.

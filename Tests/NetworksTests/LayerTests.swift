@@ -56,7 +56,7 @@ struct LayerTests {
     // (batch, cin, cout, h, w, kernel, stride, padding): several row bands per item, odd sizes
     @Test(arguments: [
         (2, 32, 16, 40, 72, 3, 1, 1), (1, 64, 8, 33, 130, 3, 1, 1), (3, 12, 20, 21, 17, 3, 2, 1),
-        (2, 16, 16, 19, 23, 5, 1, 2), (1, 40, 3, 64, 64, 3, 1, 1),
+        (2, 16, 16, 19, 23, 5, 1, 2), (1, 40, 3, 64, 64, 3, 1, 1), (2, 64, 24, 80, 70, 1, 1, 0),
     ])
     func convTiledKernelMatchesBlocked(_ a: (Int, Int, Int, Int, Int, Int, Int, Int)) {
         let (n, ci, co, h, w, k, s, p) = a
@@ -109,6 +109,13 @@ struct LayerTests {
             }
         } }
         return Tensor(shape: [n, c, t], scalars: out)
+    }
+
+    @Test func attentionInQueryBlocksMatchesNaive() {
+        // T = 1100 positions: several blocks of query rows, the last one partial
+        let qkv = Self.randn([2, 3 * 8, 1100], seed: 41)
+        let got = QKVAttention(heads: 2, order: .splitFirst)(qkv)
+        #expect(Self.maxAbs(got, Self.naiveAttention(qkv, heads: 2, legacy: false)) < 1e-5)
     }
 
     @Test(arguments: [(QKVAttention.Order.legacy, true), (.splitFirst, false)])

@@ -85,6 +85,10 @@ public struct Conv2D: Sendable {
             weight.withUnsafeBufferPointer { wp in
                 x.withUnsafeBufferPointer { xp in
                     let pw = wp.baseAddress!, px = xp.baseAddress!
+                    if isPointwise && (kernel ?? Self.defaultKernel) == .tiled && Parallel.threads > 1 {
+                        pointwiseTiled(n: n, hw: hw, px: px, pw: pw, po: po)
+                        return
+                    }
                     if isPointwise {
                         for i in 0..<n {
                             BLAS.sgemm(m: cout, n: hw, k: kdim, a: pw, lda: kdim, b: px + i * kdim * hw, ldb: hw,
@@ -166,6 +170,27 @@ extension Conv2D {
                     geo.fillColumnsSerial(sx.value + i * geo.c * geo.h * geo.w, rows: r0..<r1, into: col, ld: cols)
                     BLAS.sgemm(m: cout, n: cols, k: kdim, a: sw.value, lda: kdim, b: col, ldb: cols,
                                beta: 1, c: so.value + i * cout * hw + r0 * geo.ow, ldc: hw)
+                }
+            }
+        }
+    }
+}
+
+extension Conv2D {
+    /// A 1×1 convolution as column blocks of each item's `[Cout, HW] = W · [Cin, HW]`, shared out
+    /// to the cores, each block a single-threaded GEMM.
+    private func pointwiseTiled(n: Int, hw: Int, px: UnsafePointer<Float>, pw: UnsafePointer<Float>, po: UnsafeMutablePointer<Float>) {
+        let cin = inChannels, cout = outChannels
+        let chunk = Swift.max(256, Swift.min(hw, Self.tileBudget / Swift.max(cin, 1)))
+        let perItem = (hw + chunk - 1) / chunk, jobs = n * perItem
+        let queue = WorkQueue(count: jobs)
+        let sx = UncheckedSendable(px), sw = UncheckedSendable(pw), so = UncheckedSendable(po)
+        BLAS.withThreads(1) {
+            Parallel.forEach(Swift.min(Parallel.threads, jobs)) { _ in
+                while let job = queue.next() {
+                    let i = job / perItem, c0 = (job % perItem) * chunk, cols = Swift.min(hw, c0 + chunk) - c0
+                    BLAS.sgemm(m: cout, n: cols, k: cin, a: sw.value, lda: cin, b: sx.value + i * cin * hw + c0, ldb: hw,
+                               beta: 1, c: so.value + i * cout * hw + c0, ldc: hw)
                 }
             }
         }
