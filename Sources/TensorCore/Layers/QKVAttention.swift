@@ -42,11 +42,13 @@ public struct QKVAttention: Sendable {
         let rowsPerBlock = Swift.max(16, Swift.min(t, Self.blockBudget / Swift.max(t, 1)))
         let blocks = (t + rowsPerBlock - 1) / rowsPerBlock, jobs = n * heads * blocks
         let queue = WorkQueue(count: jobs)
+        // per-core jobs with single-threaded GEMMs under the `.tiled` kernel, else one job at a time
+        let perCore = Conv2D.defaultKernel == .tiled, blasThreads = perCore ? 1 : BLAS.threads
         out.withUnsafeMutableBufferPointer { o in
             qkv.withUnsafeBufferPointer { xp in
                 let po = UncheckedSendable(o.baseAddress!), px = UncheckedSendable(xp.baseAddress!)
-                BLAS.withThreads(1) {
-                    Parallel.forEach(Swift.min(Parallel.threads, jobs)) { _ in
+                BLAS.withThreads(blasThreads) {
+                    Parallel.forEach(perCore ? Swift.min(Parallel.threads, jobs) : 1) { _ in
                         let pw = UnsafeMutablePointer<Float>.allocate(capacity: rowsPerBlock * t)
                         defer { pw.deallocate() }
                         while let job = queue.next() {

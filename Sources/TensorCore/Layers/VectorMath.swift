@@ -3,11 +3,11 @@
 public enum VectorMath {
     /// e^x in every lane: Cephes' `expf` (range reduction by ln 2 in two parts, degree-6
     /// polynomial), relative error within a few float ulps of the correctly rounded value on
-    /// [−87.3, 88.7]; arguments outside are clamped to that range (e^x then saturates near
-    /// 1.2e−38 or 3.4e38 instead of reaching 0 or ∞).
+    /// [−87.3, 88.3]; arguments outside are clamped to that range (e^x then saturates near
+    /// 1.2e−38 or 2.1e38 instead of reaching 0 or ∞).
     @inlinable @inline(__always)
     public static func exp(_ x: SIMD8<Float>) -> SIMD8<Float> {
-        let x = x.clamped(lowerBound: SIMD8(repeating: -87.3), upperBound: SIMD8(repeating: 88.7))
+        let x = x.clamped(lowerBound: SIMD8(repeating: -87.3), upperBound: SIMD8(repeating: 88.3))
         // n = round(x / ln 2), by the 1.5·2²³ trick (exact for |x/ln 2| < 2²²)
         let magic = SIMD8<Float>(repeating: 12_582_912)
         let t = x * 1.442_695_040_888_963_4 + magic
