@@ -22,15 +22,6 @@ public enum BLAS {
 
     /// Sets the number of OpenBLAS threads.
     public static func setThreads(_ n: Int) { openblas_set_num_threads(Int32(n)) }
-    /// Runs `body` with `n` OpenBLAS threads, then restores the previous count (for GEMMs
-    /// issued from several threads at once, each of which should stay on its own core).
-    public static func withThreads<T>(_ n: Int, _ body: () throws -> T) rethrows -> T {
-        let old = threads
-        if old == n { return try body() }
-        setThreads(n)
-        defer { setThreads(old) }
-        return try body()
-    }
     /// The number of OpenBLAS threads.
     public static var threads: Int { Int(openblas_get_num_threads()) }
     /// The OpenBLAS kernel in use (for example "Haswell").

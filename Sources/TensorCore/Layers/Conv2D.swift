@@ -33,17 +33,15 @@ public struct Conv2D: Sendable {
     /// How `callAsFunction` evaluates a convolution that is not pointwise.
     public enum Kernel: Sendable {
         /// Each core takes bands of output rows whose im2col columns fit `tileBudget`, fills
-        /// them and multiplies them with a single-threaded GEMM straight into the output.
+        /// them and multiplies them with a GEMM straight into the output.
         case tiled
         /// im2col in blocks of up to `columnBudget` floats (filled on all cores), each multiplied
         /// by one multi-threaded GEMM; small images of a batch are grouped into one GEMM.
         case blocked
     }
 
-    /// The kernel `callAsFunction` (and attention's per-core blocks) use when none is given.
-    /// `.blocked` by default: `.tiled` is faster (1.3–3.9× per convolution in `red-bench
-    /// conv-kernels`) but repeated evaluations of the U-Net were seen to differ in the last bits
-    /// with it, which would break seed-reproducible results; it stays opt-in until that is explained.
+    /// The kernel `callAsFunction` (and attention's per-core blocks) use when none is given:
+    /// `.blocked`, the kernel every stored result was computed with; `.tiled` is opt-in.
     nonisolated(unsafe) public static var defaultKernel: Kernel = .blocked
 
     /// - Precondition: `weight` has rank 4 and `bias` (if any) has `Cout` elements; stride ≥ 1, padding ≥ 0.
@@ -155,7 +153,7 @@ public struct Conv2D: Sendable {
 
 extension Conv2D {
     /// Bands of output rows (of every item) shared out to the cores as they come free; each core
-    /// fills its own cache-sized im2col tile and runs a single-threaded GEMM into the output.
+    /// fills its own cache-sized im2col tile and runs a GEMM into the output.
     private func tiled(_ geo: Im2ColGeometry, n: Int, px: UnsafePointer<Float>, pw: UnsafePointer<Float>, po: UnsafeMutablePointer<Float>) {
         let kdim = geo.kdim, hw = geo.oh * geo.ow, cout = outChannels
         let band = Swift.max(1, Swift.min(geo.oh, Self.tileBudget / (kdim * geo.ow)))
@@ -163,7 +161,7 @@ extension Conv2D {
         let workers = Swift.min(Parallel.threads, jobs)
         let queue = WorkQueue(count: jobs)
         let sx = UncheckedSendable(px), sw = UncheckedSendable(pw), so = UncheckedSendable(po)
-        BLAS.withThreads(1) {
+        do {
             Parallel.forEach(workers) { _ in
                 let col = UnsafeMutablePointer<Float>.allocate(capacity: kdim * band * geo.ow)
                 defer { col.deallocate() }
@@ -181,14 +179,14 @@ extension Conv2D {
 
 extension Conv2D {
     /// A 1×1 convolution as column blocks of each item's `[Cout, HW] = W · [Cin, HW]`, shared out
-    /// to the cores, each block a single-threaded GEMM.
+    /// to the cores, each block a GEMM.
     private func pointwiseTiled(n: Int, hw: Int, px: UnsafePointer<Float>, pw: UnsafePointer<Float>, po: UnsafeMutablePointer<Float>) {
         let cin = inChannels, cout = outChannels
         let chunk = Swift.max(256, Swift.min(hw, Self.tileBudget / Swift.max(cin, 1)))
         let perItem = (hw + chunk - 1) / chunk, jobs = n * perItem
         let queue = WorkQueue(count: jobs)
         let sx = UncheckedSendable(px), sw = UncheckedSendable(pw), so = UncheckedSendable(po)
-        BLAS.withThreads(1) {
+        do {
             Parallel.forEach(Swift.min(Parallel.threads, jobs)) { _ in
                 while let job = queue.next() {
                     let i = job / perItem, c0 = (job % perItem) * chunk, cols = Swift.min(hw, c0 + chunk) - c0

@@ -38,16 +38,16 @@ public struct QKVAttention: Sendable {
         let t = qkv.count / Swift.max(1, n * width)
         var out = [Float](repeating: 0, count: n * c * t)
         let alpha = 1 / Float(ch).squareRoot()
-        // jobs: (item, head, block of query rows), each on one core with a single-threaded GEMM
+        // jobs: (item, head, block of query rows), each on one core with a GEMM
         let rowsPerBlock = Swift.max(16, Swift.min(t, Self.blockBudget / Swift.max(t, 1)))
         let blocks = (t + rowsPerBlock - 1) / rowsPerBlock, jobs = n * heads * blocks
         let queue = WorkQueue(count: jobs)
-        // per-core jobs with single-threaded GEMMs under the `.tiled` kernel, else one job at a time
-        let perCore = Conv2D.defaultKernel == .tiled, blasThreads = perCore ? 1 : BLAS.threads
+        // jobs on all cores under the `.tiled` kernel, else one job at a time
+        let perCore = Conv2D.defaultKernel == .tiled
         out.withUnsafeMutableBufferPointer { o in
             qkv.withUnsafeBufferPointer { xp in
                 let po = UncheckedSendable(o.baseAddress!), px = UncheckedSendable(xp.baseAddress!)
-                BLAS.withThreads(blasThreads) {
+                do {
                     Parallel.forEach(perCore ? Swift.min(Parallel.threads, jobs) : 1) { _ in
                         let pw = UnsafeMutablePointer<Float>.allocate(capacity: rowsPerBlock * t)
                         defer { pw.deallocate() }
