@@ -27,22 +27,29 @@ struct ResBlock: Sendable {
     /// skip(x) + out_layers(in_layers(x) ⊕ emb); `embAct` is SiLU(emb), `[N, embDim]`.
     func callAsFunction(_ x: Tensor, _ embAct: Tensor) -> Tensor {
         var x = x
-        var h = inNorm(x, silu: true)
+        var h = LayerProfile.measure("groupnorm+silu") { inNorm(x, silu: true) }
         switch resample {
         case .none: break
-        case .up: h = h.upsampledNearest2x(); x = x.upsampledNearest2x()
-        case .down: h = h.averagePooled2x(); x = x.averagePooled2x()
+        case .up: LayerProfile.measure("resample") { h = h.upsampledNearest2x(); x = x.upsampledNearest2x() }
+        case .down: LayerProfile.measure("resample") { h = h.averagePooled2x(); x = x.averagePooled2x() }
         }
-        h = inConv(h)
-        let e = embLinear(embAct)
+        h = LayerProfile.conv(inConv, h)
+        let e = LayerProfile.measure("embedding", flops: 2 * Double(embAct.shape[0] * embLinear.inFeatures * embLinear.outFeatures)) {
+            embLinear(embAct)
+        }
         if scaleShift {
-            h = outNorm(h, scaleShift: e, silu: true)
+            h = LayerProfile.measure("groupnorm+film+silu") { outNorm(h, scaleShift: e, silu: true) }
         } else {
-            h.addPerChannel(e)
-            h = outNorm(h, silu: true)
+            LayerProfile.measure("residual add") { h.addPerChannel(e) }
+            h = LayerProfile.measure("groupnorm+silu") { outNorm(h, silu: true) }
         }
-        h = outConv(h)
-        h += skip.map { $0(x) } ?? x
+        h = LayerProfile.conv(outConv, h)
+        if let skip {
+            let s = LayerProfile.conv(skip, x)
+            LayerProfile.measure("residual add") { h += s }
+        } else {
+            LayerProfile.measure("residual add") { h += x }
+        }
         return h
     }
 
@@ -68,8 +75,14 @@ struct AttentionBlock: Sendable {
     }
 
     func callAsFunction(_ x: Tensor) -> Tensor {
-        var out = proj(attention(qkv(norm(x))))
-        out += x
+        let normed = LayerProfile.measure("groupnorm") { norm(x) }
+        let q = LayerProfile.conv(qkv, normed)
+        let t = Double(x.count / Swift.max(1, x.shape[0] * x.shape[1]))
+        let a = LayerProfile.measure("attention (QK, softmax, AV)", flops: Double(x.shape[0]) * 4 * t * t * Double(norm.channels)) {
+            attention(q)
+        }
+        var out = LayerProfile.conv(proj, a)
+        LayerProfile.measure("residual add") { out += x }
         return out
     }
 
@@ -91,11 +104,13 @@ enum UNetLayer: Sendable {
 
     func callAsFunction(_ x: Tensor, _ embAct: Tensor) -> Tensor {
         switch self {
-        case let .conv(c): return c(x)
+        case let .conv(c): return LayerProfile.conv(c, x)
         case let .res(r): return r(x, embAct)
         case let .attention(a): return a(x)
-        case let .down(c): return c.map { $0(x) } ?? x.averagePooled2x()
-        case let .up(c): let u = x.upsampledNearest2x(); return c.map { $0(u) } ?? u
+        case let .down(c): return c.map { LayerProfile.conv($0, x) } ?? LayerProfile.measure("resample") { x.averagePooled2x() }
+        case let .up(c):
+            let u = LayerProfile.measure("resample") { x.upsampledNearest2x() }
+            return c.map { LayerProfile.conv($0, u) } ?? u
         }
     }
 

@@ -11,7 +11,7 @@ extension UNetModel {
                                observe: ((String, Tensor) -> Void)? = nil) -> Tensor {
         let sinusoid = TimestepEmbedding.sinusoidal(t, dim: config.modelChannels)
         observe?("emb_sinusoidal", sinusoid)
-        var emb = timeEmbed2(timeEmbed0(sinusoid).silu())
+        var emb = LayerProfile.measure("embedding") { timeEmbed2(timeEmbed0(sinusoid).silu()) }
         if let table = labelEmbedding, let y = classes {
             let d = config.timeEmbedDim
             for (i, label) in y.enumerated() { for j in 0..<d { emb.scalars[i * d + j] += table.scalars[label * d + j] } }
@@ -30,11 +30,12 @@ extension UNetModel {
         for layer in middleBlock { h = layer(h, embAct) }
         observe?("h_middle", h)
         for (i, block) in outputBlocks.enumerated() {
-            h = h.concatenatedChannels(stack.removeLast())   // the skip is released here
+            h = LayerProfile.measure("concat") { h.concatenatedChannels(stack.removeLast()) }   // the skip is released here
             for layer in block { h = layer(h, embAct) }
             observe?("h_output\(i)", h)
         }
-        return outConv(outNorm(h, silu: true))
+        let normed = LayerProfile.measure("groupnorm+silu") { outNorm(h, silu: true) }
+        return LayerProfile.conv(outConv, normed)
     }
 
     /// Floating-point operations of one forward pass on `n` items of `height × width`

@@ -61,6 +61,8 @@ func benchNetworks(quick: Bool) {
         Report.row("tiny U-Net forward + VJP, batch 1", Report.ms(t[2]), Report.fixed(t[2] / t[0]) + "x the forward pass")
     } catch { print("  tiny U-Net: \(error)") }
 
+    benchUNetProfile(quick: quick)
+
     guard !quick else { Report.row("ImageNet-256 U-Net", "skipped in --quick (one evaluation takes many seconds)"); return }
     do {
         let t0 = Timing.now()

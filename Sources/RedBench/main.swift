@@ -13,6 +13,7 @@ let areas: [(name: String, run: (Bool) -> Void)] = [
     ("tensor", benchTensor),
     ("operators", benchOperators),
     ("networks", benchNetworks),
+    ("conv-kernels", benchConvKernels),
     ("denoisers", benchDenoisers),
     ("posterior", { quick in for d in [8, 80] { do { try benchExactPosterior(dim: d, quick: quick) } catch { print("D=\(d): \(error)") } } }),
     ("restoration", { quick in do { try benchImageRestoration(quick: quick) } catch { print("restoration: \(error)") } }),

@@ -53,6 +53,20 @@ struct LayerTests {
         #expect(Self.maxAbs(whole.items(0..<1), ref) < 2e-4)
     }
 
+    // (batch, cin, cout, h, w, kernel, stride, padding): several row bands per item, odd sizes
+    @Test(arguments: [
+        (2, 32, 16, 40, 72, 3, 1, 1), (1, 64, 8, 33, 130, 3, 1, 1), (3, 12, 20, 21, 17, 3, 2, 1),
+        (2, 16, 16, 19, 23, 5, 1, 2), (1, 40, 3, 64, 64, 3, 1, 1), (2, 64, 24, 80, 70, 1, 1, 0),
+    ])
+    func convTiledKernelMatchesBlocked(_ a: (Int, Int, Int, Int, Int, Int, Int, Int)) {
+        let (n, ci, co, h, w, k, s, p) = a
+        let x = Self.randn([n, ci, h, w], seed: 21), wt = Self.randn([co, ci, k, k], seed: 22), b = Self.randn([co], seed: 23)
+        let conv = Conv2D(weight: wt, bias: b, stride: s, padding: p)
+        let tiled = conv(x, kernel: .tiled), blocked = conv(x, kernel: .blocked)
+        #expect(Self.maxAbs(tiled, blocked) < 2e-4)
+        #expect(Self.maxAbs(tiled.items(0..<1), Self.naiveConv(x.items(0..<1), wt, b, stride: s, pad: p)) < 2e-4)
+    }
+
     @Test func groupNormMatchesNaiveWithFiLMAndSiLU() {
         let n = 2, c = 64, hw = 5 * 3
         let x = Self.randn([n, c, 5, 3], seed: 7) * 3 + 1.5
@@ -97,6 +111,13 @@ struct LayerTests {
         return Tensor(shape: [n, c, t], scalars: out)
     }
 
+    @Test func attentionInQueryBlocksMatchesNaive() {
+        // T = 1100 positions: several blocks of query rows, the last one partial
+        let qkv = Self.randn([2, 3 * 8, 1100], seed: 41)
+        let got = QKVAttention(heads: 2, order: .splitFirst)(qkv)
+        #expect(Self.maxAbs(got, Self.naiveAttention(qkv, heads: 2, legacy: false)) < 1e-5)
+    }
+
     @Test(arguments: [(QKVAttention.Order.legacy, true), (.splitFirst, false)])
     func attentionOrdersMatchNaive(order: QKVAttention.Order, legacy: Bool) {
         let qkv = Self.randn([2, 3 * 12, 10], seed: 11) * 2
@@ -119,6 +140,13 @@ struct LayerTests {
         let a = Tensor(shape: [2, 1, 1, 2], scalars: [1, 2, 3, 4]), b = Tensor(shape: [2, 2, 1, 2], scalars: [5, 6, 7, 8, 9, 10, 11, 12])
         let cat = a.concatenatedChannels(b)
         #expect(cat.shape == [2, 3, 1, 2] && cat.scalars == [1, 2, 5, 6, 7, 8, 3, 4, 9, 10, 11, 12])
+        // large enough to be copied in parallel pieces, with pieces that do not divide the parts
+        let big1 = Self.randn([2, 3, 150, 170], seed: 31), big2 = Self.randn([2, 5, 150, 170], seed: 32)
+        let bigCat = big1.concatenatedChannels(big2), part1 = 3 * 150 * 170, part2 = 5 * 150 * 170
+        #expect(bigCat.shape == [2, 8, 150, 170])
+        #expect(Array(bigCat.scalars[0..<part1]) == Array(big1.scalars[0..<part1]))
+        #expect(Array(bigCat.scalars[part1..<(part1 + part2)]) == Array(big2.scalars[0..<part2]))
+        #expect(Array(bigCat.scalars[(part1 + part2)...]) == Array(big1.scalars[part1...]) + Array(big2.scalars[part2...]))
     }
 
     @Test func linearAndSiLU() {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A 2-D convolution (cross-correlation, as PyTorch's `Conv2d`) with any kernel, stride and
 /// zero padding, on batches `[N, Cin, H, W]`.
 ///
@@ -24,6 +26,24 @@ public struct Conv2D: Sendable {
     /// Scratch budget of one im2col block, in floats (16 MiB).
     public static let columnBudget = 1 << 22
 
+    /// Scratch budget of one core's im2col tile in the `.tiled` kernel, in floats (512 KiB: the
+    /// tile stays in the core's cache between im2col and its GEMM).
+    public static let tileBudget = 1 << 17
+
+    /// How `callAsFunction` evaluates a convolution that is not pointwise.
+    public enum Kernel: Sendable {
+        /// Each core takes bands of output rows whose im2col columns fit `tileBudget`, fills
+        /// them and multiplies them with a GEMM straight into the output.
+        case tiled
+        /// im2col in blocks of up to `columnBudget` floats (filled on all cores), each multiplied
+        /// by one multi-threaded GEMM; small images of a batch are grouped into one GEMM.
+        case blocked
+    }
+
+    /// The kernel `callAsFunction` (and attention's per-core blocks) use when none is given:
+    /// `.blocked`, the kernel every stored result was computed with; `.tiled` is opt-in.
+    nonisolated(unsafe) public static var defaultKernel: Kernel = .blocked
+
     /// - Precondition: `weight` has rank 4 and `bias` (if any) has `Cout` elements; stride ≥ 1, padding ≥ 0.
     public init(weight: Tensor, bias: Tensor?, stride: Int = 1, padding: Int = 0) {
         precondition(weight.rank == 4, "Conv2D weight must be [Cout, Cin, kh, kw], got \(weight.shape)")
@@ -46,9 +66,10 @@ public struct Conv2D: Sendable {
         return 2 * Double(items * outChannels * oh * ow) * Double(inChannels * kernelHeight * kernelWidth)
     }
 
-    /// Applies the convolution to `x` of shape `[N, Cin, H, W]`.
+    /// Applies the convolution to `x` of shape `[N, Cin, H, W]`, with `kernel` (default
+    /// `defaultKernel`); every kernel gives the same result up to float rounding.
     /// - Precondition: the channel count matches and the kernel fits the padded input.
-    public func callAsFunction(_ x: Tensor) -> Tensor {
+    public func callAsFunction(_ x: Tensor, kernel: Kernel? = nil) -> Tensor {
         precondition(x.rank == 4 && x.shape[1] == inChannels, "Conv2D expects [N, \(inChannels), H, W], got \(x.shape)")
         let n = x.shape[0], h = x.shape[2], w = x.shape[3]
         let (oh, ow) = outputSize(height: h, width: w)
@@ -65,6 +86,10 @@ public struct Conv2D: Sendable {
             weight.withUnsafeBufferPointer { wp in
                 x.withUnsafeBufferPointer { xp in
                     let pw = wp.baseAddress!, px = xp.baseAddress!
+                    if isPointwise && (kernel ?? Self.defaultKernel) == .tiled && Parallel.threads > 1 {
+                        pointwiseTiled(n: n, hw: hw, px: px, pw: pw, po: po)
+                        return
+                    }
                     if isPointwise {
                         for i in 0..<n {
                             BLAS.sgemm(m: cout, n: hw, k: kdim, a: pw, lda: kdim, b: px + i * kdim * hw, ldb: hw,
@@ -74,7 +99,9 @@ public struct Conv2D: Sendable {
                     }
                     let geo = Im2ColGeometry(c: inChannels, h: h, w: w, kh: kernelHeight, kw: kernelWidth,
                                        stride: stride, pad: padding, oh: oh, ow: ow)
-                    if kdim * hw * 2 <= Self.columnBudget && n > 1 {
+                    if (kernel ?? Self.defaultKernel) == .tiled && Parallel.threads > 1 {
+                        tiled(geo, n: n, px: px, pw: pw, po: po)
+                    } else if kdim * hw * 2 <= Self.columnBudget && n > 1 {
                         grouped(geo, n: n, px: px, pw: pw, po: po)
                     } else {
                         banded(geo, n: n, px: px, pw: pw, po: po)
@@ -124,6 +151,71 @@ public struct Conv2D: Sendable {
     }
 }
 
+extension Conv2D {
+    /// Bands of output rows (of every item) shared out to the cores as they come free; each core
+    /// fills its own cache-sized im2col tile and runs a GEMM into the output.
+    private func tiled(_ geo: Im2ColGeometry, n: Int, px: UnsafePointer<Float>, pw: UnsafePointer<Float>, po: UnsafeMutablePointer<Float>) {
+        let kdim = geo.kdim, hw = geo.oh * geo.ow, cout = outChannels
+        let band = Swift.max(1, Swift.min(geo.oh, Self.tileBudget / (kdim * geo.ow)))
+        let bandsPerItem = (geo.oh + band - 1) / band, jobs = n * bandsPerItem
+        let workers = Swift.min(Parallel.threads, jobs)
+        let queue = WorkQueue(count: jobs)
+        let sx = UncheckedSendable(px), sw = UncheckedSendable(pw), so = UncheckedSendable(po)
+        do {
+            Parallel.forEach(workers) { _ in
+                let col = UnsafeMutablePointer<Float>.allocate(capacity: kdim * band * geo.ow)
+                defer { col.deallocate() }
+                while let job = queue.next() {
+                    let i = job / bandsPerItem, r0 = (job % bandsPerItem) * band, r1 = Swift.min(geo.oh, r0 + band)
+                    let cols = (r1 - r0) * geo.ow
+                    geo.fillColumnsSerial(sx.value + i * geo.c * geo.h * geo.w, rows: r0..<r1, into: col, ld: cols)
+                    BLAS.sgemm(m: cout, n: cols, k: kdim, a: sw.value, lda: kdim, b: col, ldb: cols,
+                               beta: 1, c: so.value + i * cout * hw + r0 * geo.ow, ldc: hw)
+                }
+            }
+        }
+    }
+}
+
+extension Conv2D {
+    /// A 1×1 convolution as column blocks of each item's `[Cout, HW] = W · [Cin, HW]`, shared out
+    /// to the cores, each block a GEMM.
+    private func pointwiseTiled(n: Int, hw: Int, px: UnsafePointer<Float>, pw: UnsafePointer<Float>, po: UnsafeMutablePointer<Float>) {
+        let cin = inChannels, cout = outChannels
+        let chunk = Swift.max(256, Swift.min(hw, Self.tileBudget / Swift.max(cin, 1)))
+        let perItem = (hw + chunk - 1) / chunk, jobs = n * perItem
+        let queue = WorkQueue(count: jobs)
+        let sx = UncheckedSendable(px), sw = UncheckedSendable(pw), so = UncheckedSendable(po)
+        do {
+            Parallel.forEach(Swift.min(Parallel.threads, jobs)) { _ in
+                while let job = queue.next() {
+                    let i = job / perItem, c0 = (job % perItem) * chunk, cols = Swift.min(hw, c0 + chunk) - c0
+                    BLAS.sgemm(m: cout, n: cols, k: cin, a: sw.value, lda: cin, b: sx.value + i * cin * hw + c0, ldb: hw,
+                               beta: 1, c: so.value + i * cout * hw + c0, ldc: hw)
+                }
+            }
+        }
+    }
+}
+
+/// Hands out the job numbers `0..<count` one at a time to whichever thread asks next.
+final class WorkQueue: @unchecked Sendable {
+    private let lock = NSLock()
+    private var nextJob = 0
+    private let count: Int
+
+    init(count: Int) { self.count = count }
+
+    /// The next job, or nil when all are taken.
+    func next() -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard nextJob < count else { return nil }
+        nextJob += 1
+        return nextJob - 1
+    }
+}
+
 extension Im2ColGeometry {
     /// Visits every item `0..<n` in bands of output rows whose im2col columns (`[kdim, rows·Wo]`)
     /// fit in `budget` floats: `body(item, rows, columnCount, columnBuffer)`. The one buffer is
@@ -157,6 +249,11 @@ struct Im2ColGeometry {
         Parallel.chunks(kdim, minChunk: Swift.max(1, kdim * 16_384 / Swift.max(work, 1))) { range in
             for k in range { self.fillRow(k, s.value, rows: rows, d.value + k * ld) }
         }
+    }
+
+    /// `fillColumns` on the calling thread only.
+    func fillColumnsSerial(_ src: UnsafePointer<Float>, rows: Range<Int>, into dst: UnsafeMutablePointer<Float>, ld: Int) {
+        for k in 0..<kdim { fillRow(k, src, rows: rows, dst + k * ld) }
     }
 
     @inline(__always)

@@ -33,11 +33,8 @@ extension GroupNorm {
                             let item = job / self.groups, g = job % self.groups
                             let base = (item * c + g * cpg) * spatial
                             let src = px.value + base, grad = pg.value + base, dst = po.value + base
-                            var sum = 0.0
-                            for i in 0..<(cpg * spatial) { sum += Double(src[i]) }
-                            let mean = sum / groupSize
-                            var ss = 0.0
-                            for i in 0..<(cpg * spatial) { let d = Double(src[i]) - mean; ss += d * d }
+                            let mean = VectorMath.sums(src, count: cpg * spatial).sum / groupSize
+                            let ss = VectorMath.sums(src, count: cpg * spatial, shift: Float(mean)).squares
                             let invStd = 1 / (ss / groupSize + eps).squareRoot()
                             // one pass over the group's channels: dx̂ into dst, returns Σdx̂ and Σdx̂·x̂; inlined
                             // twice so that the input-only pass pays nothing for the parameter sums

@@ -4,7 +4,8 @@ import Foundation
 /// fused with a per-item FiLM modulation and a SiLU.
 ///
 /// For x of shape `[N, C, …]` and G groups of C/G channels, each (item, group) is normalised
-/// with its own mean and biased variance (statistics accumulated in double precision):
+/// with its own mean and biased variance (statistics accumulated in float vectors over blocks
+/// and in double precision across them; two passes, the second about the mean):
 /// y = (x − μ)/√(σ² + ε) · γ_c + β_c. With `scaleShift` (`[N, 2C]`, scale first, as ADM's
 /// `use_scale_shift_norm`), y ← y·(1 + scale) + shift. With `silu`, y ← y·sigmoid(y).
 public struct GroupNorm: Sendable {
@@ -51,11 +52,8 @@ public struct GroupNorm: Sendable {
                                 let item = job / self.groups, g = job % self.groups
                                 let base = (item * c + g * cpg) * spatial
                                 let src = px.value + base, dst = po.value + base
-                                var sum = 0.0
-                                for i in 0..<groupSize { sum += Double(src[i]) }
-                                let mean = sum / Double(groupSize)
-                                var ss = 0.0
-                                for i in 0..<groupSize { let d = Double(src[i]) - mean; ss += d * d }
+                                let mean = VectorMath.sums(src, count: groupSize).sum / Double(groupSize)
+                                let ss = VectorMath.sums(src, count: groupSize, shift: Float(mean)).squares
                                 let invStd = 1 / (ss / Double(groupSize) + eps).squareRoot()
                                 for cc in 0..<cpg {
                                     let ch = g * cpg + cc
@@ -68,11 +66,7 @@ public struct GroupNorm: Sendable {
                                     }
                                     let fa = Float(a), fb = Float(b)
                                     let s = src + cc * spatial, d = dst + cc * spatial
-                                    if silu {
-                                        for i in 0..<spatial { let y = fa * s[i] + fb; d[i] = y / (1 + Foundation.exp(-y)) }
-                                    } else {
-                                        for i in 0..<spatial { d[i] = fa * s[i] + fb }
-                                    }
+                                    VectorMath.affine(s, d, count: spatial, a: fa, b: fb, silu: silu)
                                 }
                             }
                             let jobs = n * self.groups

@@ -16,6 +16,10 @@ public struct QKVAttention: Sendable {
         case splitFirst
     }
 
+    /// Floats of one core's block of attention weights (query rows × all keys; 1 MiB): the
+    /// T × T matrix is never held whole.
+    public static let blockBudget = 1 << 18
+
     public let heads: Int
     public let order: Order
 
@@ -33,15 +37,24 @@ public struct QKVAttention: Sendable {
         let n = qkv.shape[0], width = qkv.shape[1], c = width / 3, ch = c / heads
         let t = qkv.count / Swift.max(1, n * width)
         var out = [Float](repeating: 0, count: n * c * t)
-        var weights = [Float](repeating: 0, count: t * t)
         let alpha = 1 / Float(ch).squareRoot()
+        // jobs: (item, head, block of query rows), each on one core with a GEMM
+        let rowsPerBlock = Swift.max(16, Swift.min(t, Self.blockBudget / Swift.max(t, 1)))
+        let blocks = (t + rowsPerBlock - 1) / rowsPerBlock, jobs = n * heads * blocks
+        let queue = WorkQueue(count: jobs)
+        // jobs on all cores under the `.tiled` kernel, else one job at a time
+        let perCore = Conv2D.defaultKernel == .tiled
         out.withUnsafeMutableBufferPointer { o in
-            weights.withUnsafeMutableBufferPointer { wb in
-                qkv.withUnsafeBufferPointer { xp in
-                    let pw = wb.baseAddress!
-                    for item in 0..<n {
-                        let base = xp.baseAddress! + item * width * t
-                        for head in 0..<heads {
+            qkv.withUnsafeBufferPointer { xp in
+                let po = UncheckedSendable(o.baseAddress!), px = UncheckedSendable(xp.baseAddress!)
+                do {
+                    Parallel.forEach(perCore ? Swift.min(Parallel.threads, jobs) : 1) { _ in
+                        let pw = UnsafeMutablePointer<Float>.allocate(capacity: rowsPerBlock * t)
+                        defer { pw.deallocate() }
+                        while let job = queue.next() {
+                            let item = job / (heads * blocks), head = (job / blocks) % heads, block = job % blocks
+                            let r0 = block * rowsPerBlock, rows = Swift.min(t, r0 + rowsPerBlock) - r0
+                            let base = px.value + item * width * t
                             let q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>
                             switch order {
                             case .legacy:
@@ -49,11 +62,11 @@ public struct QKVAttention: Sendable {
                             case .splitFirst:
                                 q = base + head * ch * t; k = q + c * t; v = k + c * t
                             }
-                            BLAS.sgemm(transA: true, m: t, n: t, k: ch, alpha: alpha, a: q, lda: t, b: k, ldb: t,
+                            BLAS.sgemm(transA: true, m: rows, n: t, k: ch, alpha: alpha, a: q + r0, lda: t, b: k, ldb: t,
                                        beta: 0, c: pw, ldc: t)
-                            Self.softmaxRows(pw, rows: t, cols: t)
-                            BLAS.sgemm(transB: true, m: ch, n: t, k: t, a: v, lda: t, b: pw, ldb: t,
-                                       beta: 0, c: o.baseAddress! + (item * c + head * ch) * t, ldc: t)
+                            for r in 0..<rows { Self.softmax(pw + r * t, count: t) }
+                            BLAS.sgemm(transB: true, m: ch, n: rows, k: t, a: v, lda: t, b: pw, ldb: t,
+                                       beta: 0, c: po.value + (item * c + head * ch) * t + r0, ldc: t)
                         }
                     }
                 }
@@ -64,18 +77,37 @@ public struct QKVAttention: Sendable {
         return Tensor(shape: shape, scalars: out)
     }
 
+    /// Softmax of one row in place: e^(x − max) (vectorised `VectorMath.exp`), normalised.
+    @inline(__always)
+    static func softmax(_ row: UnsafeMutablePointer<Float>, count cols: Int) {
+        let raw = UnsafeMutableRawPointer(row)
+        var vm = SIMD8<Float>(repeating: -.infinity)
+        var j = 0
+        while j + 8 <= cols { vm = pointwiseMax(vm, raw.loadUnaligned(fromByteOffset: 4 * j, as: SIMD8<Float>.self)); j += 8 }
+        var m = vm.max()
+        for k in j..<cols { m = Swift.max(m, row[k]) }
+        let negM = SIMD8<Float>(repeating: -m)
+        var vs = SIMD8<Float>(repeating: 0)
+        j = 0
+        while j + 8 <= cols {
+            let e = VectorMath.exp(raw.loadUnaligned(fromByteOffset: 4 * j, as: SIMD8<Float>.self) + negM)
+            raw.storeBytes(of: e, toByteOffset: 4 * j, as: SIMD8<Float>.self)
+            vs += e
+            j += 8
+        }
+        var s = vs.sum()
+        for k in j..<cols { let e = Foundation.exp(row[k] - m); row[k] = e; s += e }
+        let inv = 1 / s
+        VectorMath.affine(row, row, count: cols, a: inv, b: 0, silu: false)
+    }
+
     /// Row-wise softmax of a row-major `rows × cols` matrix in place.
-    static func softmaxRows(_ p: UnsafeMutablePointer<Float>, rows: Int, cols: Int) {
+    public static func softmaxRows(_ p: UnsafeMutablePointer<Float>, rows: Int, cols: Int) {
         let pp = UncheckedSendable(p)
         Parallel.chunks(rows, minChunk: Swift.max(1, 8192 / Swift.max(cols, 1))) { r in
             for i in r {
                 let row = pp.value + i * cols
-                var m = -Float.infinity
-                for j in 0..<cols { m = Swift.max(m, row[j]) }
-                var s: Float = 0
-                for j in 0..<cols { let e = Foundation.exp(row[j] - m); row[j] = e; s += e }
-                let inv = 1 / s
-                for j in 0..<cols { row[j] *= inv }
+                Self.softmax(row, count: cols)
             }
         }
     }
