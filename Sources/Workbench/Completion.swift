@@ -66,7 +66,7 @@ extension Session {
         let shownDir = partial.hasSuffix("/") ? partial : String(partial.dropLast(prefix.count))
         return entries.filter { $0.hasPrefix(prefix) && (!$0.hasPrefix(".") || prefix.hasPrefix(".")) }.sorted().map { name in
             var isDir: ObjCBool = false
-            FileManager.default.fileExists(atPath: (listDir as NSString).appendingPathComponent(name), isDirectory: &isDir)
+            _ = FileManager.default.fileExists(atPath: (listDir as NSString).appendingPathComponent(name), isDirectory: &isDir)
             return shownDir + name + (isDir.boolValue ? "/" : "")
         }
     }
