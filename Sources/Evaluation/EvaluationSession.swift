@@ -40,8 +40,14 @@ public final class EvaluationSession {
 
     /// The PSNR in dB of a model-space image against x, both mapped to [0, 1] (the estimate clamped).
     public func psnr(_ estimate: Tensor) throws -> Double {
+        let (a, b) = try onUnitRange(estimate)
+        return try Metrics.psnr(a, b)
+    }
+
+    /// The estimate (clamped) and x, both mapped from model space to [0, 1].
+    func onUnitRange(_ estimate: Tensor) throws -> (Tensor, Tensor) {
         guard let x = truth else { throw EvaluationError.input("no reference x in the session") }
-        return try Metrics.psnr((estimate.clamped(-1, 1) + 1) / 2, (x + 1) / 2)
+        return ((estimate.clamped(-1, 1) + 1) / 2, (x + 1) / 2)
     }
 
     /// The trace of a named solve.
@@ -51,8 +57,7 @@ public final class EvaluationSession {
 extension EvaluationSession {
     /// PSNR (dB) and SSIM of a model-space estimate against x, on [0, 1].
     public func scores(_ estimate: Tensor) throws -> (psnr: Double, ssim: Double) {
-        guard let x = truth else { throw EvaluationError.input("no reference x in the session") }
-        let a = (estimate.clamped(-1, 1) + 1) / 2, b = (x + 1) / 2
+        let (a, b) = try onUnitRange(estimate)
         return (try Metrics.psnr(a, b), try Metrics.ssim(a, b))
     }
 }

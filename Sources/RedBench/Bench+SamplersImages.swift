@@ -22,12 +22,7 @@ func benchImagePrior() throws -> any DiffusionPrior {
 }
 
 /// `Stdlib/images/NAME.png`, from the working directory or this file.
-func benchImagePath(_ name: String) -> String {
-    let local = "Stdlib/images/\(name).png"
-    if FileManager.default.fileExists(atPath: local) { return local }
-    return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent(local).path
-}
+func benchImagePath(_ name: String) -> String { "\(benchStdlib())/images/\(name).png" }
 
 func benchImageRestoration(quick: Bool) throws {
     let prior = try benchImagePrior()
