@@ -46,9 +46,13 @@ public struct NoiseSchedule: Sendable {
     /// The uniformly spaced grid of `steps` times used by DDIM and RED-diff:
     /// skip = T / steps, [0, skip, 2·skip, …, T − skip], ascending.
     /// - Precondition: 1 ≤ steps ≤ T.
-    public func timesteps(_ steps: Int) -> [Int] {
-        precondition(steps >= 1 && steps <= count, "steps must lie in 1...\(count)")
-        let skip = count / steps
+    public func timesteps(_ steps: Int) -> [Int] { timesteps(steps, below: count) }
+
+    /// The same grid over [0, tMax): skip = tMax / steps, [0, skip, …, tMax − skip].
+    /// - Precondition: 1 ≤ steps ≤ tMax ≤ T.
+    public func timesteps(_ steps: Int, below tMax: Int) -> [Int] {
+        precondition(tMax >= 1 && tMax <= count && steps >= 1 && steps <= tMax, "steps must lie in 1...tMax, tMax in 1...\(count)")
+        let skip = tMax / steps
         return (0..<steps).map { $0 * skip }
     }
 

@@ -28,7 +28,7 @@ public enum ClassicalMethod: String, Sendable, CaseIterable {
     public func reconstruct(y: Tensor, op: any ForwardOperator, truth: Tensor) -> Tensor? {
         switch self {
         case .bicubic:
-            guard let f = Self.downsampleFactor(op) else { return nil }
+            guard let f = Baselines.downsampleFactor(op) else { return nil }
             return Baselines.bicubicUpsample(y, factor: f)
         case .biharmonic:
             guard let mask = op as? Mask else { return nil }
@@ -40,14 +40,5 @@ public enum ClassicalMethod: String, Sendable, CaseIterable {
             guard let linear = op as? any LinearOperator else { return nil }
             return Baselines.tunedTotalVariation(y, op: linear, truth: truth).x
         }
-    }
-
-    /// The factor of a plain downsampling operator.
-    static func downsampleFactor(_ op: any ForwardOperator) -> Int? {
-        if let b = op as? BlockAverage { return b.factor }
-        guard op.inputShape.count == 3, op.outputShape.count == 3, op.outputShape[1] > 0,
-              op.inputShape[1] % op.outputShape[1] == 0 else { return nil }
-        let f = op.inputShape[1] / op.outputShape[1]
-        return f > 1 && op.inputShape[2] == op.outputShape[2] * f ? f : nil
     }
 }

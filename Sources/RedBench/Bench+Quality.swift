@@ -14,7 +14,8 @@ import Evaluation
 /// - `RED_BENCH_QUALITY_METHODS`: samplers (default `reddiff,pigdm,ddrm,dps`), each optionally with
 ///   options as typed after `solve` (`reddiff,reddiff lrschedule=cosine`).
 /// - `RED_BENCH_TASKS`: tasks (default all: inpaint-70, sr4, deblur-gauss, deblur-motion, phase, hdr).
-/// - `RED_BENCH_QUALITY_CSV`: also write every row (task, image, method, PSNR, SSIM, seconds) here.
+/// - `RED_BENCH_QUALITY_CSV`: also write every row (task, image, method, PSNR, SSIM, seconds, and
+///   the PSNR over the smooth and the textured half of the pixels, `RegionSplit`) here.
 func benchQuality(quick: Bool) {
     Report.section("quality")
     let env = ProcessInfo.processInfo.environment
@@ -28,15 +29,26 @@ func benchQuality(quick: Bool) {
     let tasks = EvaluationTask.allCases.filter { only?.contains($0.rawValue) ?? true }
     print("prior \((prior as NSString).lastPathComponent) at its recommended settings; \(images.count) image(s) at \(side)x\(side): "
           + images.map { ($0 as NSString).lastPathComponent }.joined(separator: ", "))
-    print("PSNR dB (SSIM) averaged over the images; classical μ tuned against the truth (oracle); seconds per image")
-    var csv = ["task,image,method,psnr,ssim,seconds"]
+    print("PSNR dB (SSIM) averaged over the images, then PSNR over the smooth | textured half of the pixels (local")
+    print("gradient energy of x); classical μ tuned against the truth (oracle); seconds per image")
+    var csv = ["task,image,method,psnr,ssim,seconds,psnr_smooth,psnr_textured"]
+    let csvPath = env["RED_BENCH_QUALITY_CSV"]
+    // written after every row, so a long run that is stopped keeps what it measured
+    func writeCSV() {
+        guard let path = csvPath else { return }
+        do { try (csv.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8) } catch { print("quality: \(error)") }
+    }
     for task in tasks {
-        var rows: [String: (psnr: [Double], ssim: [Double], seconds: [Double])] = [:]
+        var rows: [String: (psnr: [Double], ssim: [Double], seconds: [Double], smooth: [Double], textured: [Double])] = [:]
         var order: [String] = []
-        func add(_ label: String, _ image: String, _ psnr: Double, _ ssim: Double, _ seconds: Double) {
-            if rows[label] == nil { order.append(label); rows[label] = ([], [], []) }
+        func add(_ label: String, _ image: String, _ s: EvaluationSession, _ x: Tensor, _ seconds: Double) throws {
+            let (psnr, ssim) = try s.scores(x), region = try s.regionPSNR(x)
+            if rows[label] == nil { order.append(label); rows[label] = ([], [], [], [], []) }
             rows[label]?.psnr.append(psnr); rows[label]?.ssim.append(ssim); rows[label]?.seconds.append(seconds)
-            csv.append("\(task.rawValue),\((image as NSString).lastPathComponent),\(label),\(String(format: "%.3f,%.4f,%.2f", psnr, ssim, seconds))")
+            rows[label]?.smooth.append(region.smooth); rows[label]?.textured.append(region.textured)
+            csv.append("\(task.rawValue),\((image as NSString).lastPathComponent),\(label),"
+                       + String(format: "%.3f,%.4f,%.2f,%.3f,%.3f", psnr, ssim, seconds, region.smooth, region.textured))
+            if csvPath != nil { writeCSV() }
         }
         for image in images {
             do {
@@ -48,15 +60,14 @@ func benchQuality(quick: Bool) {
                 for method in task.classical {
                     let start = Date()
                     guard let x = method.reconstruct(y: problem.y, op: problem.op, truth: truth) else { continue }
-                    let (p, q) = try s.scores(x)
-                    add(method.label, image, p, q, Date().timeIntervalSince(start))
+                    try add(method.label, image, s, x, Date().timeIntervalSince(start))
                 }
                 for (k, method) in methods.enumerated() {
                     do {
                         try s.run("set seed=2\nsolve \(method) as m\(k)")
-                        let (p, q) = try s.scores(try s.result("m\(k)"))
-                        add(method, image, p, q, s.trace("m\(k)")?.seconds ?? 0)
-                        print("  \(task.rawValue) \((image as NSString).lastPathComponent) \(method): \(Report.fixed(p, 2)) dB")
+                        let x = try s.result("m\(k)")
+                        try add(method, image, s, x, s.trace("m\(k)")?.seconds ?? 0)
+                        print("  \(task.rawValue) \((image as NSString).lastPathComponent) \(method): \(Report.fixed(try s.psnr(x), 2)) dB")
                     } catch { print("  \(task.rawValue) \(method): \(error)") }
                 }
             } catch { print("  \(task.rawValue) \((image as NSString).lastPathComponent): \(error)") }
@@ -64,7 +75,8 @@ func benchQuality(quick: Bool) {
         print("\(task.rawValue) (family \(task.family.rawValue))")
         for label in order {
             guard let r = rows[label] else { continue }
-            Report.row("  " + label, String(format: "%6.2f (%.3f)  %7.1f s", mean(r.psnr), mean(r.ssim), mean(r.seconds)))
+            Report.row("  " + label, String(format: "%6.2f (%.3f)  %6.2f | %6.2f  %7.1f s", mean(r.psnr), mean(r.ssim),
+                                            mean(r.smooth), mean(r.textured), mean(r.seconds)))
         }
         if task.isLinear, let red = rows["reddiff"], let ref = rows[task.reference.label] {
             let margin = mean(red.psnr) - mean(ref.psnr)
@@ -73,9 +85,7 @@ func benchQuality(quick: Bool) {
                        String(format: "%+.2f dB", margin) + (margin >= goal ? "  met" : "  MISSED by \(Report.fixed(goal - margin, 2)) dB"))
         }
     }
-    if let path = env["RED_BENCH_QUALITY_CSV"] {
-        do { try (csv.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8) } catch { print("quality: \(error)") }
-    }
+    writeCSV()
 }
 
 /// The mean of a list (NaN for none).

@@ -16,7 +16,7 @@ enum REDDiff {
 
     /// The visited times in iteration order.
     static func timesteps(_ options: REDDiffOptions, schedule: NoiseSchedule, base: SeededGenerator) -> [Int] {
-        let grid = schedule.timesteps(options.steps)
+        let grid = schedule.timesteps(options.steps, below: options.tMax ?? schedule.count)
         switch options.order {
         case .desc: return grid.reversed()
         case .asc: return grid
@@ -45,6 +45,7 @@ enum REDDiff {
         case .pinv: mu = problem.replicated(problem.op.stablePseudoInverse(problem.y), n)
         case .zero: mu = Tensor.zeros(batchShape)
         case .noise: mu = Tensor.stacked((0..<n).map { noise.next(item: $0, shape: itemShape) })
+        case .classical: mu = problem.replicated(Baselines.warmStart(problem.y, op: problem.op), n)
         }
         var driver = StepDriver(problem: problem, control: control, total: ts.count, method: "reddiff")
         let cause = options.optimizer == .adam

@@ -49,6 +49,10 @@ public struct REDDiffOptions: Sendable, Equatable {
         case zero
         /// μ₀ ~ N(0, I), one draw per solution.
         case noise
+        /// μ₀ = the classical estimate for A (`Baselines.warmStart`): biharmonic inpainting for a
+        /// mask, bicubic upsampling for a downsampling, A⁺y otherwise. An optional departure
+        /// from the paper: the regulariser then refines a good image instead of building one.
+        case classical
     }
 
     /// The weight v of the data term v·mean((y − A(μ))²)/2.
@@ -131,6 +135,10 @@ public struct REDDiffOptions: Sendable, Equatable {
     public var initialization: Initialization
     public var obsWeight: ObservationWeight
     public var optimizer: Optimizer
+    /// The largest time of the grid + 1: the grid is [0, skip, …, tMax − skip] with skip =
+    /// tMax/steps. nil (the paper): tMax = T. A smaller tMax starts the optimisation at a
+    /// lower noise level, which suits a good initial μ (`Initialization.classical`).
+    public var tMax: Int? = nil
 
     public init(steps: Int = 1000, lr: Double = REDDiffOptions.officialLR, lambda: Double = 0.25, weighting: Weighting = .snr,
                 order: Order = .desc, initialization: Initialization = .pinv,
@@ -150,6 +158,14 @@ public struct REDDiffOptions: Sendable, Equatable {
 
     /// Throws `SamplerError.invalidOption` for an out-of-range value (`maxSteps`: the schedule length).
     public func validate(maxSteps: Int) throws {
+        if let tMax {
+            guard tMax >= 1, tMax <= maxSteps else {
+                throw SamplerError.invalidOption(name: "tmax", value: "\(tMax)", expected: "an integer in 1...\(maxSteps) (the prior's T)")
+            }
+            guard steps <= tMax else {
+                throw SamplerError.invalidOption(name: "steps", value: "\(steps)", expected: "at most tmax=\(tMax) steps")
+            }
+        }
         try checkSteps(steps, maxSteps: maxSteps)
         guard lr.isFinite, lr > 0 else { throw SamplerError.invalidOption(name: "lr", value: "\(lr)", expected: "a number > 0") }
         guard lambda.isFinite, lambda >= 0 else {

@@ -36,6 +36,7 @@ extension CommandTable {
                 obsWeight: try a.observationWeight(), optimizer: try a.choice("optimizer", as: REDDiffOptions.Optimizer.self))
             options.lrScale = try a.choice("lrscale", as: REDDiffOptions.LearningRateScale.self)
             options.lrSchedule = try a.choice("lrschedule", as: REDDiffOptions.LearningRateSchedule.self)
+            options.tMax = a.has("tmax") ? try a.integer("tmax") : nil
             return .reddiff(options)
         },
         SolverBinding(variant: VariantSpec(DPSOptions.name, "", "diffusion posterior sampling",
@@ -86,11 +87,12 @@ extension CommandTable {
             .number("lambda", d.lambda, "regularisation weight λ", min: 0),
             .choice("weight", d.weighting, "time weighting (snr: λ·σ_t/α_t)"),
             .choice("order", d.order, "order of the timesteps"),
-            .choice("init", d.initialization, "initial μ"),
+            .choice("init", d.initialization, "initial μ (classical: biharmonic fill, bicubic upsampling, else A⁺y)"),
             .number("obsweight", { if case let .fixed(v) = d.obsWeight { v } else { nil } }(),
                     "weight v of the observation loss, or 'auto' (v = (0.1/σ_y)², capped at 100)", min: 0),
             .choice("optimizer", d.optimizer, "optimizer of μ"),
             .choice("lrschedule", d.lrSchedule, "learning rate over the steps: constant (the paper), linear or cosine decay to 0"),
+            .integer("tmax", d.tMax, "start the time grid below this t (default: the prior's T, as the paper)", min: 1),
         ]
     }()
 }
