@@ -15,11 +15,13 @@ struct TuneOptions {
     var trajectories = false
     var resume: [String] = []
     var maxSteps = 250
+    /// `--stages warm`: only RED-diff's warm-start stage, against the prior's current settings.
+    var warmOnly = false
 
     static let usage = """
         usage: red-tune PRIOR [--photos DIR] [--out DIR] [--crops N] [--side N] [--scale N] [--seed N]
                               [--methods reddiff,pigdm,ddrm,dps] [--tasks inpaint-70,sr4,…] [--max-steps N]
-                              [--resume SWEEP.csv] [--trajectories]
+                              [--resume SWEEP.csv] [--trajectories] [--stages all|warm]
           Sweeps the samplers' settings on seeded crops of the training photos (never the evaluation
           images) and writes the sweep (sweep.csv, summary.md, sweep.png) and the chosen settings
           (settings.json, for Scripts/set-prior-settings.py) to --out.
@@ -29,6 +31,8 @@ struct TuneOptions {
                          0.5 dB of the best setting found
           --resume FILE  reuse the scores of an earlier sweep.csv made with the same prior, crops and seed, or the
                          mean scores of an earlier run's log (repeatable)
+          --stages warm  only RED-diff's warm-start stage (init=classical on a time grid below tmax), scored against
+                         the prior's current settings; the better of the two is written (default: all stages)
           --trajectories also record RED-diff's PSNR trajectory at 1000 steps for lr 0.5, lr 0.1 and the chosen settings
         """
 
@@ -66,6 +70,12 @@ struct TuneOptions {
                     return t
                 }
             case "--trajectories": o.trajectories = true
+            case "--stages":
+                switch try value() {
+                case "all": o.warmOnly = false
+                case "warm": o.warmOnly = true
+                case let s: throw EvaluationError.input("unknown stages '\(s)'; choose all or warm")
+                }
             case "--resume": o.resume.append(try value())
             case "--max-steps": o.maxSteps = try integer(try value(), min: 1)
             case "-h", "--help": throw EvaluationError.input(usage)

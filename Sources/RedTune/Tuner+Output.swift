@@ -33,40 +33,45 @@ extension Tuner {
         return out.joined(separator: "\n")
     }
 
-    /// RED-diff's PSNR against lr (one line per λ, 100 steps) and against steps, per family.
+    /// RED-diff's PSNR against lr (one line per λ, 100 steps), against steps, and, from the
+    /// classical start, against lr (one line per tmax), per family; panels without data are left out.
     func plot(_ dir: String) throws {
-        var data: [String] = []
-        for family in families {
-            for lambda in Tuner.lambdas {
-                data.append("# \(family.rawValue) lambda=\(lambda)")
-                for p in points where p.family == family && p.method == "reddiff" && p.stage == "lr×λ" && p.value("lambda") == lambda {
-                    data.append("\(p.value("lr")) \(String(format: "%.3f", p.psnr))")
-                }
-                data.append(""); data.append("")
-            }
-            data.append("# \(family.rawValue) steps")
+        typealias Series = (title: String, points: [(String, Double)])
+        func series(_ family: RecommendedSettings.TaskFamily, _ stage: String, _ keep: (Point) -> Bool) -> [(String, Double)] {
+            points.filter { $0.family == family && $0.method == "reddiff" && $0.stage == stage && keep($0) }
+                .map { ($0.value("lr"), $0.psnr) }.sorted { (Double($0.0) ?? 0) < (Double($1.0) ?? 0) }
+        }
+        // per panel kind: its title, x label, and per family the lines
+        var panels: [(title: String, x: String, lines: [[Series]])] = []
+        panels.append(("100 steps", "lr", families.map { f in Tuner.lambdas.map { l in ("λ=\(l)", series(f, "lr×λ") { $0.value("lambda") == l }) } }))
+        panels.append(("step count", "steps", families.map { f in
             // the step sweep's lr and λ; its 100-step point was scored in the lr × λ stage
-            if let base = points.first(where: { $0.family == family && $0.method == "reddiff" && $0.stage == "steps" }) {
-                let line = points.filter { $0.family == family && $0.method == "reddiff" && $0.value("lr") == base.value("lr")
-                    && $0.value("lambda") == base.value("lambda") && $0.value("lrschedule").isEmpty }
-                for p in line.sorted(by: { (Int($0.value("steps")) ?? 0) < (Int($1.value("steps")) ?? 0) }) {
-                    data.append("\(p.value("steps")) \(String(format: "%.3f", p.psnr))")
+            guard let base = points.first(where: { $0.family == f && $0.method == "reddiff" && $0.stage == "steps" }) else { return [] }
+            let line = points.filter { $0.family == f && $0.method == "reddiff" && $0.value("lr") == base.value("lr")
+                && $0.value("lambda") == base.value("lambda") && $0.value("lrschedule").isEmpty && $0.value("init").isEmpty }
+            return [("", line.map { ($0.value("steps"), $0.psnr) }.sorted { (Int($0.0) ?? 0) < (Int($1.0) ?? 0) })]
+        }))
+        panels.append(("from the classical start", "lr", families.map { f in Tuner.warmTMax.map { t in ("tmax=\(t)", series(f, "warm") { $0.value("tmax") == t }) } }))
+        panels = panels.filter { $0.lines.contains { $0.contains { !$0.points.isEmpty } } }
+        guard !panels.isEmpty else { return }
+        var data: [String] = [], index = 0
+        var script = ["set terminal pngcairo size \(420 * families.count),\(320 * panels.count) font ',10'", "set output '\(dir)/sweep.png'",
+                      "set multiplot layout \(panels.count),\(families.count)", "set grid", "set key bottom right"]
+        for panel in panels {
+            for (k, family) in families.enumerated() {
+                var plots: [String] = []
+                for line in panel.lines[k] where !line.points.isEmpty {
+                    data.append("# \(family.rawValue) \(panel.title) \(line.title)")
+                    data += line.points.map { "\($0.0) \(String(format: "%.3f", $0.1))" }
+                    data.append(""); data.append("")
+                    plots.append("'\(dir)/sweep.dat' index \(index) with linespoints " + (line.title.isEmpty ? "notitle" : "title '\(line.title)'"))
+                    index += 1
                 }
+                script.append("set title 'RED-diff, \(family.rawValue): \(panel.title)'; set xlabel '\(panel.x)'; set ylabel 'PSNR (dB)'; set logscale x")
+                script.append(plots.isEmpty ? "set multiplot next" : "plot " + plots.joined(separator: ", "))
             }
-            data.append(""); data.append("")
         }
         try data.joined(separator: "\n").write(toFile: "\(dir)/sweep.dat", atomically: true, encoding: .utf8)
-        let per = Tuner.lambdas.count + 1
-        var script = ["set terminal pngcairo size \(420 * families.count),640 font ',10'", "set output '\(dir)/sweep.png'",
-                      "set multiplot layout 2,\(families.count)", "set grid", "set key bottom right"]
-        for (k, family) in families.enumerated() {
-            script.append("set title 'RED-diff, \(family.rawValue): 100 steps'; set xlabel 'lr'; set ylabel 'PSNR (dB)'; set logscale x")
-            script.append("plot " + Tuner.lambdas.enumerated().map { (j, l) in "'\(dir)/sweep.dat' index \(k * per + j) with linespoints title 'λ=\(l)'" }.joined(separator: ", "))
-        }
-        for (k, family) in families.enumerated() {
-            script.append("set title 'RED-diff, \(family.rawValue): step count'; set xlabel 'steps'; set ylabel 'PSNR (dB)'; set logscale x")
-            script.append("plot '\(dir)/sweep.dat' index \(k * per + per - 1) with linespoints notitle")
-        }
         script.append("unset multiplot")
         try script.joined(separator: "\n").write(toFile: "\(dir)/sweep.gp", atomically: true, encoding: .utf8)
         let process = Process()

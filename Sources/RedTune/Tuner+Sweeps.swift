@@ -36,7 +36,44 @@ extension Tuner {
                 .max { $0.psnr < $1.psnr }
             if let fast, fast.psnr >= best.psnr - 0.5 { best = fast }
         }
-        record(family, "reddiff", best)
+        record(family, "reddiff", warmStart(family, over: best))
+    }
+
+    /// The warm-start grid: `init=classical` (the classical estimate as μ₀) on a time grid below
+    /// tmax, at min(100, tmax) steps and `base`'s λ.
+    static let warmTMax = ["50", "100", "300"], warmLRs = ["0.02", "0.05", "0.1"]
+
+    /// RED-diff from the classical estimate (`Tuner.warmTMax` × `Tuner.warmLRs`, and lr halved
+    /// below the grid while that helps): taken over
+    /// `base` when it scores higher, or within 0.2 dB with fewer steps.
+    func warmStart(_ family: RecommendedSettings.TaskFamily, over base: Point) -> Point {
+        let lambda = base.value("lambda").isEmpty ? Self.format(REDDiffOptions().lambda) : base.value("lambda")
+        let grid = Tuner.warmTMax.flatMap { tmax in Tuner.warmLRs.map { lr in
+            score(family, "reddiff", "warm", [("steps", String(min(100, Int(tmax) ?? 100))), ("lr", lr), ("lambda", lambda),
+                                              ("init", "classical"), ("tmax", tmax)])
+        } }
+        guard var warm = grid.max(by: { $0.psnr < $1.psnr }) else { return base }
+        // the best rate at the grid's low edge: halve it while that helps (at most twice)
+        for _ in 0..<2 {
+            guard let lr = Double(warm.value("lr")), lr <= Double(Tuner.warmLRs[0]) ?? 0 else { break }
+            let lower = score(family, "reddiff", "warm", with(warm, "lr", Self.format(lr / 2)))
+            guard lower.psnr > warm.psnr else { break }
+            warm = lower
+        }
+        let fewer = (Int(warm.value("steps")) ?? 0) < (Int(base.value("steps")) ?? Int.max)
+        return warm.psnr > base.psnr || fewer && warm.psnr >= base.psnr - 0.2 ? warm : base
+    }
+
+    /// `--stages warm`: the prior's current RED-diff settings for the family (as a bare `solve
+    /// reddiff` runs them, written out) against the warm-start grid.
+    func sweepWarmOnly(_ family: RecommendedSettings.TaskFamily) {
+        let current = cases[family]?.first?.session.session.state.priorSettings?.options(method: "reddiff", family: family) ?? [:]
+        let defaults = REDDiffOptions()
+        var opts: [(String, String)] = [("steps", current["steps"] ?? String(defaults.steps)), ("lr", current["lr"] ?? Self.format(defaults.lr)),
+                                        ("lambda", current["lambda"] ?? Self.format(defaults.lambda))]
+        for (k, v) in current.sorted(by: { $0.key < $1.key }) where !["steps", "lr", "lambda"].contains(k) { opts.append((k, v)) }
+        let base = score(family, "reddiff", "current", opts)
+        record(family, "reddiff", warmStart(family, over: base))
     }
 
     /// ΠGDM and DDRM: the fewest steps within 0.2 dB of the best of a short grid.
@@ -61,6 +98,8 @@ extension Tuner {
                     continue
                 }
                 switch method {
+                case "reddiff" where options.warmOnly: sweepWarmOnly(family)
+                case _ where options.warmOnly: continue
                 case "reddiff": sweepREDDiff(family)
                 case "pigdm": sweepSteps(family, method: "pigdm", grid: ["25", "50", "100"])
                 case "ddrm": sweepSteps(family, method: "ddrm", grid: ["10", "20", "50"])
