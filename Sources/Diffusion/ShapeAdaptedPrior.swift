@@ -7,15 +7,18 @@ import TensorCore
 /// (numpy's `reflect`, no edge pixel repeated, the padding split over both ends with the smaller
 /// half on top/left, repeated reflection when the padding exceeds the image; see
 /// `ReflectPadding`), and its outputs are cropped back to the item. A gray item `[1, h, w]` for
-/// a prior that takes only 3 channels runs as the RGB image (g, g, g) and the three channels of
-/// ε̂ and x̂0 are averaged back into one:
+/// a prior that takes only 3 channels runs as the RGB image (g, g, g). Replication puts the same
+/// noise in all three channels, √3 times too much along the gray axis for an RGB x_t, so the
+/// network is asked at the time t' whose noise-to-signal ratio is √3·σ_t/α_t, on the image scaled
+/// by k = α_{t'}/α_t (`grayTime`), and the three channels of its x̂0 are averaged:
 ///
-///     ε̂(x) = Avg(Crop(ε̂_base(Pad(Rep(x))))),  x̂0(x) = Avg(Crop(x̂0_base(Pad(Rep(x))))),
+///     x̂0(x) = Avg(Crop(x̂0_base(Pad(Rep(k·x)), t'))),  ε̂(x) = (x − α_t x̂0(x))/σ_t,
 ///
-/// which stay consistent (x̂0 = (x_t − σ_t ε̂)/α_t holds for the wrapper as for the prior). The
-/// VJP is exact for this composition: (∂x̂0/∂x)ᵀ v = Repᵀ Padᵀ J_baseᵀ Cropᵀ Avgᵀ v, where
-/// Avgᵀ v puts v/3 in every channel, Cropᵀ zero-pads, Padᵀ folds the reflected margins back onto
-/// the pixels they copy and Repᵀ sums the channels.
+/// consistent through Tweedie at t. (Asking at t itself, as if the noise were independent, makes
+/// the network under-denoise: DDRM on a gray photo fell to 8 dB.) The VJP is exact for this
+/// composition: (∂x̂0/∂x)ᵀ v = k·Repᵀ Padᵀ J_baseᵀ Cropᵀ Avgᵀ v, where Avgᵀ v puts v/3 in every
+/// channel, Cropᵀ zero-pads, Padᵀ folds the reflected margins back onto the pixels they copy and
+/// Repᵀ sums the channels.
 ///
 /// The padded margins are made-up content: near the border (and, faintly, everywhere for a
 /// network whose GroupNorm statistics and attention see the whole image) ε̂ differs from what
@@ -107,15 +110,62 @@ public final class ShapeAdaptedPrior: DiffusionPrior, VJPOptionalPrior {
     public func epsilon(_ xt: Tensor, t: Int, using rng: inout SeededGenerator) -> Tensor {
         let (x, pad) = batched(xt)
         if pad.isIdentity { return base.epsilon(xt, t: t, using: &rng) }
-        return pad.cropped(base.epsilon(pad.padded(x), t: t, using: &rng)).reshaped(xt.shape)
+        guard pad.replication > 1 else { return pad.cropped(base.epsilon(pad.padded(x), t: t, using: &rng)).reshaped(xt.shape) }
+        // gray: x̂0 from the network at the matched time, then ε̂ by Tweedie at t
+        let (tBase, k) = grayTime(t)
+        let padded = grayInput(x, pad: pad, t: t, tBase: tBase, scale: k)
+        let x0 = pad.cropped(schedule.x0(fromEpsilon: base.epsilon(padded, t: tBase, using: &rng), xt: padded, t: tBase))
+        return schedule.epsilon(fromX0: x0, xt: x, t: t).reshaped(xt.shape)
     }
 
     public func x0WithVJP(_ xt: Tensor, t: Int, cotangent v: Tensor, using rng: inout SeededGenerator) -> (x0: Tensor, vjp: Tensor) {
         precondition(v.shape == xt.shape, "cotangent shape \(v.shape) differs from x_t \(xt.shape)")
         let (x, pad) = batched(xt)
         if pad.isIdentity { return base.x0WithVJP(xt, t: t, cotangent: v, using: &rng) }
-        let r = base.x0WithVJP(pad.padded(x), t: t, cotangent: pad.uncropped(v.reshaped(x.shape)), using: &rng)
-        return (pad.cropped(r.x0).reshaped(xt.shape), pad.folded(r.vjp).reshaped(xt.shape))
+        let (tBase, k) = pad.replication > 1 ? grayTime(t) : (t, 1)
+        let input = pad.replication > 1 ? grayInput(x, pad: pad, t: t, tBase: tBase, scale: k) : pad.padded(x)
+        let r = base.x0WithVJP(input, t: tBase, cotangent: pad.uncropped(v.reshaped(x.shape)), using: &rng)
+        let vjp = pad.folded(r.vjp)
+        return (pad.cropped(r.x0).reshaped(xt.shape), (k == 1 ? vjp : vjp * k).reshaped(xt.shape))
+    }
+
+    /// The time t' and scale k at which a gray x_t, replicated into (g, g, g), is an RGB x_{t'}
+    /// as far as the noise goes: replication puts the same noise in the three channels, √3
+    /// times the noise of independent channels along the gray axis (1, 1, 1)/√3, so the
+    /// replicated image has the noise-to-signal ratio √3·σ_t/α_t there. t' is the time with
+    /// that ratio (the nearest on the schedule) and k = α_{t'}/α_t gives k·(g, g, g) the signal
+    /// α_{t'}·g exactly and the gray-axis noise σ_{t'} up to the rounding of t' (matching the
+    /// signal rather than the noise: a signal off by a few per cent at small t biases x̂0 by as
+    /// much, and RED-diff's regulariser, which pulls μ to x̂0, compounds that step after step).
+    /// The RGB x_{t'} the network sees for a gray x_t: Pad(Rep(k·x)) plus noise σ_{t'} in the two
+    /// colour directions orthogonal to the gray axis (η − mean_c η), which replication leaves
+    /// without noise. η is a fixed field per (t, shape) (`chromaSeed`), so ε̂ and x̂0 stay
+    /// deterministic functions of x_t, as the VJP and its finite-difference checks need, and a
+    /// solve visits each t once, so it meets fresh noise at every step all the same.
+    func grayInput(_ x: Tensor, pad: ReflectPadding, t: Int, tBase: Int, scale k: Float) -> Tensor {
+        var out = pad.padded(x * k)
+        var rng = SeededGenerator(seed: Self.chromaSeed).derived(t)
+        let eta = Random.normal(out.shape, using: &rng)
+        let (n, c, hw) = (out.shape[0], out.shape[1], out.shape[2] * out.shape[3])
+        let s = Float(schedule.sigma(tBase))
+        out.withUnsafeMutableBufferPointer { o in eta.withUnsafeBufferPointer { e in
+            for b in 0..<n { for p in 0..<hw {
+                var mean: Float = 0
+                for ch in 0..<c { mean += e[(b * c + ch) * hw + p] }
+                mean /= Float(c)
+                for ch in 0..<c { o[(b * c + ch) * hw + p] += s * (e[(b * c + ch) * hw + p] - mean) }
+            }}
+        }}
+        return out
+    }
+
+    /// The seed of the colour-noise fields of gray items.
+    static let chromaSeed: UInt64 = 0x6772_6179
+
+    func grayTime(_ t: Int) -> (t: Int, scale: Float) {
+        let s = schedule
+        let tBase = s.time(forInverseSNR: 3.0.squareRoot() * s.inverseSNR(t))
+        return (tBase, Float(s.alpha(tBase) / s.alpha(t)))
     }
 
     /// The wrapped prior's count for the padded (and replicated) items.

@@ -126,9 +126,9 @@ struct ShapeAdaptedPriorTests {
         #expect((adapted as? ShapeAdaptedPrior)?.baseShape(for: [1, 5, 7]) == [3, 8, 8])
     }
 
-    /// ε̂ is the crop of the prior's ε̂ on the reflected image, exactly; for a gray image, the
-    /// channel mean of the prior's ε̂ on (g, g, g) (up to the rounding of the mean); x̂0 of the
-    /// VJP call agrees with ε̂ through Tweedie.
+    /// ε̂ is the crop of the prior's ε̂ on the reflected image, exactly; for a gray image, Tweedie's
+    /// ε̂ at t of the channel mean of the prior's x̂0 at the matched time t' on (k·g, k·g, k·g)
+    /// plus the colour noise (up to rounding); x̂0 of the VJP call agrees with ε̂ through Tweedie.
     @Test(arguments: [[3, 5, 7], [1, 5, 7], [1, 8, 8], [3, 8, 6]])
     func outputsAreThePriorOnTheReflectedImage(shape: [Int]) throws {
         let base = try FlatImageGMMPrior(shape: [3, 8, 8], multiple: 8, components: 3, seed: 2)
@@ -136,16 +136,57 @@ struct ShapeAdaptedPriorTests {
         var rng = SeededGenerator(seed: 3)
         let x = Random.normal([2] + shape, using: &rng), t = 300
         let k = shape[0] == 1 ? 3 : 1, top = (8 - shape[1]) / 2, left = (8 - shape[2]) / 2
-        let padded = referencePadded(x, top: top, bottom: 8 - shape[1] - top, left: left, right: 8 - shape[2] - left, replicate: k)
-        let ref = referenceCropped(base.epsilon(padded, t: t, using: &rng), top: top, left: left, height: shape[1], width: shape[2], replicate: k)
         let eps = prior.epsilon(x, t: t, using: &rng)
         #expect(eps.shape == x.shape)
-        if k == 1 { #expect(eps == ref) } else { #expect((eps - ref).maxAbs() <= 1e-6 * max(1, ref.maxAbs())) }
+        if k == 1 {
+            let padded = referencePadded(x, top: top, bottom: 8 - shape[1] - top, left: left, right: 8 - shape[2] - left)
+            #expect(eps == referenceCropped(base.epsilon(padded, t: t, using: &rng), top: top, left: left, height: shape[1], width: shape[2]))
+        } else {
+            let adapted = try #require(prior as? ShapeAdaptedPrior)
+            let (tBase, scale) = adapted.grayTime(t)
+            let input = adapted.grayInput(x, pad: adapted.layout(shape), t: t, tBase: tBase, scale: scale)
+            let x0 = referenceCropped(base.x0(input, t: tBase, using: &rng), top: top, left: left, height: shape[1], width: shape[2], replicate: 3)
+            let ref = prior.schedule.epsilon(fromX0: x0, xt: x, t: t)
+            #expect((eps - ref).maxAbs() <= 1e-5 * max(1, ref.maxAbs()))
+        }
         let x0 = prior.x0WithVJP(x, t: t, cotangent: x, using: &rng).x0
         #expect((x0 - prior.schedule.x0(fromEpsilon: eps, xt: x, t: t)).maxAbs() <= 1e-4)
         // one item without the batch axis
         let single = prior.epsilon(x.item(0), t: t, using: &rng)
         #expect(single.shape == shape && (single - eps.item(0)).maxAbs() <= 1e-5)
+    }
+
+    /// A gray x_t replicated into RGB has √3 times the noise-to-signal ratio along the gray axis:
+    /// the network is asked at the time with that ratio (to the schedule's spacing), on the
+    /// image scaled to that time's signal, with unit-variance colour noise at that time's level
+    /// that leaves the gray axis alone.
+    @Test(arguments: [0, 5, 50, 300, 700])
+    func grayItemsAreAskedAtTheMatchedTime(t: Int) throws {
+        let base = try FlatImageGMMPrior(shape: [3, 8, 8], multiple: 8, components: 2, seed: 6)
+        let prior = try #require(try ShapeAdaptedPrior.adapting(base, to: [1, 8, 8]) as? ShapeAdaptedPrior)
+        let s = prior.schedule
+        let (tBase, scale) = prior.grayTime(t)
+        let target = 3.0.squareRoot() * s.inverseSNR(t)
+        for neighbour in [tBase - 1, tBase + 1] where neighbour >= 0 && neighbour < s.count {
+            #expect(abs(s.inverseSNR(tBase) - target) <= abs(s.inverseSNR(neighbour) - target))
+        }
+        #expect(tBase > t && abs(Double(scale) - s.alpha(tBase) / s.alpha(t)) < 1e-6)
+        var rng = SeededGenerator(seed: 7)
+        let x = Random.normal([4, 1, 8, 8], using: &rng)
+        let pad = prior.layout([1, 8, 8])
+        let colour = prior.grayInput(x, pad: pad, t: t, tBase: tBase, scale: scale) - pad.padded(x * scale)
+        var meanAbs = 0.0, power = 0.0
+        for b in 0..<4 { for p in 0..<64 {
+            let v = (0..<3).map { Double(colour[b, $0, p / 8, p % 8]) }
+            meanAbs = max(meanAbs, abs(v.reduce(0, +)))
+            power += v.map { $0 * $0 }.reduce(0, +)
+        }}
+        // 2 of 3 directions carry noise of variance σ_{t'}²
+        let sigma = s.sigma(tBase), perDirection = power / (4 * 64 * 2)
+        #expect(meanAbs <= 1e-5 * max(1, sigma))
+        #expect(abs(perDirection.squareRoot() / sigma - 1) < 0.12)
+        // a fixed field: the same input gives the same output
+        #expect(prior.grayInput(x, pad: pad, t: t, tBase: tBase, scale: scale) == prior.grayInput(x, pad: pad, t: t, tBase: tBase, scale: scale))
     }
 
     /// The VJP is the adjoint of crop∘prior∘pad (folded reflections, v/3 per replicated channel,
@@ -160,14 +201,18 @@ struct ShapeAdaptedPriorTests {
         let x = Random.normal([1] + shape, using: &rng) * a * 0.5, v = Random.normal(x.shape, using: &rng)
         let (_, vjp) = prior.x0WithVJP(x, t: t, cotangent: v, using: &rng)
 
-        // Reference: J_baseᵀ applied to the explicitly uncropped cotangent, folded back by hand.
+        // Reference: J_baseᵀ applied to the explicitly uncropped cotangent, folded back by hand
+        // (for a gray item at the matched time, on the scaled image with its colour noise, times k).
         let k = shape[0] == 1 ? 3 : 1, top = (8 - shape[1]) / 2, left = (8 - shape[2]) / 2
-        let padded = referencePadded(x, top: top, bottom: 8 - shape[1] - top, left: left, right: 8 - shape[2] - left, replicate: k)
+        let adapted = try #require(prior as? ShapeAdaptedPrior)
+        let (tBase, scale) = k == 3 ? adapted.grayTime(t) : (t, 1)
+        let padded = k == 3 ? adapted.grayInput(x, pad: adapted.layout(shape), t: t, tBase: tBase, scale: scale)
+            : referencePadded(x, top: top, bottom: 8 - shape[1] - top, left: left, right: 8 - shape[2] - left)
         var cot = Tensor.zeros(padded.shape)
         for ch in 0..<(3) { for r in 0..<shape[1] { for s in 0..<shape[2] {
             cot.scalars[(ch * 8 + r + top) * 8 + s + left] = v[0, ch / k, r, s] / Float(k)
         } } }
-        let inner = base.x0WithVJP(padded, t: t, cotangent: cot, using: &rng).vjp
+        let inner = base.x0WithVJP(padded, t: tBase, cotangent: cot, using: &rng).vjp * scale
         var ref = Tensor.zeros(x.shape)
         for ch in 0..<3 { for r in 0..<8 { for s in 0..<8 {
             let i = (ch / k * shape[1] + numpyReflect(r - top, shape[1])) * shape[2] + numpyReflect(s - left, shape[2])

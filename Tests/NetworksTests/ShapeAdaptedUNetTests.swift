@@ -1,4 +1,4 @@
-import Diffusion
+@testable import Diffusion
 import Foundation
 import Testing
 import TensorCore
@@ -26,7 +26,8 @@ struct ShapeAdaptedUNetTests {
     }
 
     /// ε̂ of a 37×29 image is the network on the reflect-padded 40×32 image, cropped: exactly
-    /// for RGB, and for a gray image the channel mean of the network on (g, g, g) padded.
+    /// for RGB; for a gray image, Tweedie's ε̂ at t of the channel mean of the network's x̂0 at
+    /// the matched time on the scaled (g, g, g) padded, with its colour noise.
     @Test(arguments: [3, 1])
     func oddImagesAreTheNetworkOnTheReflectedImage(channels: Int) throws {
         let unet = try Self.randomPrior()
@@ -34,16 +35,20 @@ struct ShapeAdaptedUNetTests {
         var rng = SeededGenerator(seed: 12)
         let x = Random.normal([1, channels, 37, 29], using: &rng)
         let k = channels == 1 ? 3 : 1
-        let (padded, top, left) = Self.reflectPadded(x, to: 40, 32, replicate: k)
-        let full = unet.epsilon(padded, t: 250, using: &rng)
+        let adapted = try #require(prior as? ShapeAdaptedPrior)
+        let (tBase, scale) = k == 3 ? adapted.grayTime(250) : (250, 1)
+        var (padded, top, left) = Self.reflectPadded(x * scale, to: 40, 32, replicate: k)
+        if k == 3 { padded = adapted.grayInput(x, pad: adapted.layout([1, 37, 29]), t: 250, tBase: tBase, scale: scale) }
+        let full = k == 1 ? unet.epsilon(padded, t: 250, using: &rng) : unet.x0(padded, t: tBase, using: &rng)
         var ref = Tensor.zeros(x.shape)
         for ch in 0..<channels { for r in 0..<37 { for s in 0..<29 {
             var acc: Float = 0
             for j in 0..<k { acc += full[0, ch * k + j, r + top, s + left] }
             ref.scalars[(ch * 37 + r) * 29 + s] = acc / Float(k)
         } } }
+        if k == 3 { ref = unet.schedule.epsilon(fromX0: ref, xt: x, t: 250) }
         let eps = prior.epsilon(x, t: 250, using: &rng)
-        if k == 1 { #expect(eps == ref) } else { #expect((eps - ref).maxAbs() <= 1e-6 * max(1, ref.maxAbs())) }
+        if k == 1 { #expect(eps == ref) } else { #expect((eps - ref).maxAbs() <= 1e-5 * max(1, ref.maxAbs())) }
     }
 
     /// Away from the padding, a padded odd image gets the ε̂ the network gives the unpadded
@@ -92,7 +97,10 @@ struct ShapeAdaptedUNetTests {
         let x = VJPTests.randn([1] + shape, 16), v = VJPTests.randn(x.shape, 17), u = VJPTests.randn(x.shape, 18)
         let (x0, g) = prior.x0WithVJP(x, t: t, cotangent: v, using: &rng)
         #expect((x0 - prior.x0(x, t: t, using: &rng)).maxAbs() <= 1e-5 * max(1, x0.maxAbs()))
-        let (fd, an) = VJPTests.fdCheck(x, u, v, eps: 2e-3, { prior.x0($0, t: t, using: &rng) }, vjp: g)
+        // a gray item is asked at a later time (t = 600 → 683), where x̂0 = (x' − σ ε̂)/α
+        // amplifies the network's curvature by 1/α: a smaller step keeps the truncation error down
+        let h: Float = shape[0] == 1 ? 5e-4 : 2e-3
+        let (fd, an) = VJPTests.fdCheck(x, u, v, eps: h, { prior.x0($0, t: t, using: &rng) }, vjp: g)
         #expect(abs(fd - an) <= 1e-2 * max(1, abs(fd)), "\(shape) t \(t): \(fd) vs \(an)")
     }
 
