@@ -133,7 +133,8 @@ public final class ShapeAdaptedPrior: DiffusionPrior, VJPOptionalPrior {
     /// as far as the noise goes: replication puts the same noise in the three channels, √3
     /// times the noise of independent channels along the gray axis (1, 1, 1)/√3, so the
     /// replicated image has the noise-to-signal ratio √3·σ_t/α_t there. t' is the time with
-    /// that ratio (the nearest on the schedule) and k = α_{t'}/α_t gives k·(g, g, g) the signal
+    /// that ratio (the nearest on the schedule; the last time when the ratio is beyond the
+    /// schedule, with k matching the noise there instead) and k = α_{t'}/α_t gives k·(g, g, g) the signal
     /// α_{t'}·g exactly and the gray-axis noise σ_{t'} up to the rounding of t' (matching the
     /// signal rather than the noise: a signal off by a few per cent at small t biases x̂0 by as
     /// much, and RED-diff's regulariser, which pulls μ to x̂0, compounds that step after step).
@@ -163,8 +164,13 @@ public final class ShapeAdaptedPrior: DiffusionPrior, VJPOptionalPrior {
     static let chromaSeed: UInt64 = 0x6772_6179
 
     func grayTime(_ t: Int) -> (t: Int, scale: Float) {
-        let s = schedule
-        let tBase = s.time(forInverseSNR: 3.0.squareRoot() * s.inverseSNR(t))
+        let s = schedule, root3 = 3.0.squareRoot()
+        let tBase = s.time(forInverseSNR: root3 * s.inverseSNR(t))
+        // beyond the schedule's last time (√3·σ_t/α_t above its ratio) the noise cannot be
+        // matched by the time: match it by the scale, k = σ_{T−1}/(√3·σ_t)
+        if tBase == s.count - 1, root3 * s.inverseSNR(t) > s.inverseSNR(tBase) {
+            return (tBase, Float(s.sigma(tBase) / (root3 * s.sigma(t))))
+        }
         return (tBase, Float(s.alpha(tBase) / s.alpha(t)))
     }
 
