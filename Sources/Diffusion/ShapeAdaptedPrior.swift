@@ -129,15 +129,6 @@ public final class ShapeAdaptedPrior: DiffusionPrior, VJPOptionalPrior {
         return (pad.cropped(r.x0).reshaped(xt.shape), (k == 1 ? vjp : vjp * k).reshaped(xt.shape))
     }
 
-    /// The time t' and scale k at which a gray x_t, replicated into (g, g, g), is an RGB x_{t'}
-    /// as far as the noise goes: replication puts the same noise in the three channels, √3
-    /// times the noise of independent channels along the gray axis (1, 1, 1)/√3, so the
-    /// replicated image has the noise-to-signal ratio √3·σ_t/α_t there. t' is the time with
-    /// that ratio (the nearest on the schedule; the last time when the ratio is beyond the
-    /// schedule, with k matching the noise there instead) and k = α_{t'}/α_t gives k·(g, g, g) the signal
-    /// α_{t'}·g exactly and the gray-axis noise σ_{t'} up to the rounding of t' (matching the
-    /// signal rather than the noise: a signal off by a few per cent at small t biases x̂0 by as
-    /// much, and RED-diff's regulariser, which pulls μ to x̂0, compounds that step after step).
     /// The RGB x_{t'} the network sees for a gray x_t: Pad(Rep(k·x)) plus noise σ_{t'} in the two
     /// colour directions orthogonal to the gray axis (η − mean_c η), which replication leaves
     /// without noise. η is a fixed field per (t, shape) (`chromaSeed`), so ε̂ and x̂0 stay
@@ -163,6 +154,14 @@ public final class ShapeAdaptedPrior: DiffusionPrior, VJPOptionalPrior {
     /// The seed of the colour-noise fields of gray items.
     static let chromaSeed: UInt64 = 0x6772_6179
 
+    /// The time t' and scale k at which a gray x_t, replicated into (g, g, g), is an RGB x_{t'}
+    /// as far as the noise goes: replication puts the same noise in the three channels, √3
+    /// times the noise of independent channels along the gray axis (1, 1, 1)/√3, so the
+    /// replicated image has the noise-to-signal ratio √3·σ_t/α_t there. t' is the time with
+    /// that ratio (the nearest on the schedule) and k = α_{t'}/α_t gives k·(g, g, g) the signal
+    /// α_{t'}·g exactly and the gray-axis noise σ_{t'} up to the rounding of t' (matching the
+    /// signal rather than the noise: a signal off by a few per cent at small t biases x̂0 by as
+    /// much, and RED-diff's regulariser, which pulls μ to x̂0, compounds that step after step).
     func grayTime(_ t: Int) -> (t: Int, scale: Float) {
         let s = schedule, root3 = 3.0.squareRoot()
         let tBase = s.time(forInverseSNR: root3 * s.inverseSNR(t))
