@@ -126,24 +126,17 @@ enum InferenceCodec {
         guard flat.count == count else {
             throw .malformed(url: url, message: "output '\(name)' has \(flat.count) elements; its shape needs \(count)")
         }
-        switch datatype {
-        case "FP32", "FP64":
-            var v = [Float](repeating: 0, count: count)
-            for (i, x) in flat.enumerated() {
-                guard let n = x as? NSNumber else { throw .malformed(url: url, message: "output '\(name)' element \(i) is not a number") }
-                v[i] = n.floatValue
-            }
-            return .fp32(v)
-        case "INT64", "INT32":
-            var v = [Int64](repeating: 0, count: count)
-            for (i, x) in flat.enumerated() {
-                guard let n = x as? NSNumber else { throw .malformed(url: url, message: "output '\(name)' element \(i) is not a number") }
-                v[i] = n.int64Value
-            }
-            return .int64(v)
-        default:
+        let isFloat = ["FP32", "FP64"].contains(datatype)
+        guard isFloat || ["INT64", "INT32"].contains(datatype) else {
             throw .malformed(url: url, message: "output '\(name)' has datatype \(datatype); expected FP32 or INT64")
         }
+        var numbers = [NSNumber]()
+        numbers.reserveCapacity(count)
+        for (i, x) in flat.enumerated() {
+            guard let n = x as? NSNumber else { throw .malformed(url: url, message: "output '\(name)' element \(i) is not a number") }
+            numbers.append(n)
+        }
+        return isFloat ? .fp32(numbers.map(\.floatValue)) : .int64(numbers.map(\.int64Value))
     }
 
     /// An integer from a JSON number (JSONSerialization may bridge 0 and 1 to Bool, so no Bool
