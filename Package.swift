@@ -17,10 +17,11 @@ let package = Package(
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),
         .systemLibrary(name: "CFFTW", pkgConfig: "fftw3f", providers: [.apt(["libfftw3-dev"])]),
+        .systemLibrary(name: "CMalloc"),
         .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
 
         // MARK: - Libraries (one-way: TensorCore ← {Degradations, Diffusion} ← Samplers ← Workbench ← red)
-        .target(name: "TensorCore", dependencies: ["COpenBLAS", "CPNG", "CFFTW", "CTurboJPEG"]),
+        .target(name: "TensorCore", dependencies: ["COpenBLAS", "CPNG", "CFFTW", "CTurboJPEG", "CMalloc"]),
         .target(name: "Degradations", dependencies: ["TensorCore"]),
         .target(name: "Diffusion", dependencies: ["TensorCore"]),
         .target(name: "Denoisers", dependencies: ["TensorCore", "Diffusion"]),
@@ -33,7 +34,7 @@ let package = Package(
 
         // MARK: - Executables
         .executableTarget(name: "red", dependencies: [
-            "Workbench", "CReadline",
+            "Workbench", "TensorCore", "CReadline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "red-train", dependencies: ["TensorCore", "Diffusion"], path: "Sources/RedTrain"),

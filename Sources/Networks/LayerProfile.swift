@@ -71,11 +71,11 @@ public struct LayerProfile: Sendable {
         return "conv\(c.kernelHeight)x\(c.kernelWidth)\(s) \(c.inChannels)->\(c.outChannels) @\(ow)x\(oh)"
     }
 
-    /// A profiled convolution.
+    /// A profiled convolution, with `residual` (if any) added to its output.
     @inline(__always)
-    static func conv(_ c: Conv2D, _ x: Tensor) -> Tensor {
+    static func conv(_ c: Conv2D, _ x: Tensor, adding residual: Tensor? = nil) -> Tensor {
         measure(convKind(c, height: x.shape[2], width: x.shape[3]),
-                flops: c.flops(height: x.shape[2], width: x.shape[3], items: x.shape[0])) { c(x) }
+                flops: c.flops(height: x.shape[2], width: x.shape[3], items: x.shape[0])) { c(x, adding: residual) }
     }
 }
 

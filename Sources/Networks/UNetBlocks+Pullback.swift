@@ -32,8 +32,7 @@ extension ResBlock {
         let e = embLinear(embAct)
         if !scaleShift { h2.addPerChannel(e) }
         let h3 = scaleShift ? outNorm(h2, scaleShift: e, silu: true) : outNorm(h2, silu: true)
-        var y = outConv(h3)
-        y += skip.map { $0(xr) } ?? xr
+        let y = outConv(h3, adding: skip.map { $0(xr) } ?? xr)   // as the forward pass sums it
         return ResBlockTrace(xr: xr, h1: h1, h2: h2, h3: h3, film: scaleShift ? e : nil, y: y)
     }
 
@@ -68,8 +67,7 @@ extension ResBlock {
 extension AttentionBlock {
     func withPullback(_ x: Tensor) -> (Tensor, Pullback) {
         let normed = norm(x), q = qkv(normed)
-        var y = proj(attention(q))
-        y += x
+        let y = proj(attention(q), adding: x)
         let (h, w) = (x.shape[2], x.shape[3])
         return (y, { dy in
             let da = proj.inputGradient(dy, height: h, width: w)

@@ -43,14 +43,8 @@ struct ResBlock: Sendable {
             LayerProfile.measure("residual add") { h.addPerChannel(e) }
             h = LayerProfile.measure("groupnorm+silu") { outNorm(h, silu: true) }
         }
-        h = LayerProfile.conv(outConv, h)
-        if let skip {
-            let s = LayerProfile.conv(skip, x)
-            LayerProfile.measure("residual add") { h += s }
-        } else {
-            LayerProfile.measure("residual add") { h += x }
-        }
-        return h
+        // the skip path (x, or its 1×1 projection) is summed into the output convolution's GEMMs
+        return LayerProfile.conv(outConv, h, adding: skip.map { LayerProfile.conv($0, x) } ?? x)
     }
 
     func flops(_ n: Int, _ hgt: Int, _ wid: Int) -> Double {
@@ -81,9 +75,7 @@ struct AttentionBlock: Sendable {
         let a = LayerProfile.measure("attention (QK, softmax, AV)", flops: Double(x.shape[0]) * 4 * t * t * Double(norm.channels)) {
             attention(q)
         }
-        var out = LayerProfile.conv(proj, a)
-        LayerProfile.measure("residual add") { out += x }
-        return out
+        return LayerProfile.conv(proj, a, adding: x)
     }
 
     func flops(_ n: Int, _ h: Int, _ w: Int) -> Double {

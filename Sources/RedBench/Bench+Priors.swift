@@ -22,7 +22,7 @@ func benchPriors(quick: Bool) {
         } } }
     }
     let peak = 2 * Double(n * n * n) / gemmTime / 1e9
-    print(String(format: "sgemm 1024³: %.1f GFLOP/s (%d OpenBLAS threads)", peak, BLAS.threads))
+    print(String(format: "sgemm 1024³: %.1f GFLOP/s (%d cores)", peak, Parallel.threads))
 
     let stdlib = ProcessInfo.processInfo.environment["RED_STDLIB"] ?? "Stdlib"
     guard let natural = try? Priors.natural(stdlib: stdlib) else {

@@ -12,29 +12,21 @@ func benchTensor(quick: Bool) {
     benchImages(quick: quick)
 }
 
-/// `Linalg.matmul` (allocates its result) vs `cblas_sgemm` into a preallocated buffer, n = 1024.
+/// n = 1024 products: OpenBLAS's own threads (`cblas_sgemm` after `openblas_set_num_threads`
+/// with all cores, as a library user would call it) against `BLAS.sgemm` (one single-core GEMM
+/// per core, `red`'s default) and `Linalg.matmul` (allocates its result), interleaved.
 private func benchMatmul(quick: Bool) {
-    let n = 1024
+    let n = 1024, cores = Parallel.threads
     var rng = SeededGenerator(seed: 1)
     let a = Random.normal([n, n], using: &rng), b = Random.normal([n, n], using: &rng)
     var c = [Float](repeating: 0, count: n * n)
     let flops = 2 * Double(n * n * n)
-    let raw = {
-        a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in c.withUnsafeMutableBufferPointer { pc in
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(n), Int32(n), 1,
-                        pa.baseAddress, Int32(n), pb.baseAddress, Int32(n), 0, pc.baseAddress, Int32(n))
-        } } }
-    }
+    let openBLASThreads = { gemm(a, b, &c, n, openBLASThreads: true) }
+    let split = { gemm(a, b, &c, n) }
     let wrapped = { blackHole(Linalg.matmul(a, b)) }
-    let saved = BLAS.threads
-    for threads in [1, saved] where threads == 1 || saved > 1 {
-        BLAS.setThreads(threads)
-        let t = Timing.bestInterleaved(of: quick ? 3 : 10, [raw, wrapped])
-        Report.row("sgemm n=\(n), \(threads) thread\(threads > 1 ? "s" : "")",
-                   "cblas \(Report.fixed(flops / t[0] / 1e9)) GFLOP/s", "Tensor \(Report.fixed(flops / t[1] / 1e9)) GFLOP/s",
-                   "ratio \(Report.fixed(100 * t[0] / t[1]))%")
-    }
-    BLAS.setThreads(saved)
+    let t = Timing.bestInterleaved(of: quick ? 3 : 10, [openBLASThreads, split, wrapped])
+    Report.row("sgemm n=\(n), \(cores) cores", "OpenBLAS threads \(Report.fixed(flops / t[0] / 1e9))",
+               "BLAS.sgemm \(Report.fixed(flops / t[1] / 1e9))", "Linalg.matmul \(Report.fixed(flops / t[2] / 1e9)) GFLOP/s")
 }
 
 /// GB/s of element-wise operations on 8M floats (32 MB per tensor, beyond the caches).

@@ -1,3 +1,4 @@
+import COpenBLAS
 import Foundation
 import Networks
 import TensorCore
@@ -13,7 +14,7 @@ func benchUNetProfile(quick: Bool) {
     let model = prior.model
     var rng = SeededGenerator(seed: 5)
 
-    // profiled with the `.tiled` kernel (per-core blocks; opt-in, see `Conv2D.defaultKernel`)
+    // profiled with the default `.tiled` kernel (per-core blocks)
     let saved = Conv2D.defaultKernel
     Conv2D.defaultKernel = .tiled
     let peak = sgemmPeak(repeats: quick ? 3 : 6, &rng)
@@ -42,6 +43,7 @@ func benchUNetProfile(quick: Bool) {
         { blackHole(model(x1, t: [500])) },
         { blackHole(model(x4, t: [Float](repeating: 500, count: 4))) },
         { blocked { blackHole(model(x1, t: [500])) } },
+        { withThreadedOpenBLAS { blackHole(model(x1, t: [500])) } },
     ])
     Conv2D.defaultKernel = saved
     let g = 2 * pow(Double(n), 3) / t[0] / 1e9, f = model.flops(items: 1, height: 256, width: 256)
@@ -50,9 +52,26 @@ func benchUNetProfile(quick: Bool) {
                Report.fixed(100 * eff / g) + " % of sgemm " + Report.fixed(g))
     Report.row("256x256 batch 4 per item", Report.ms(t[2] / 4), Report.fixed(t[2] / 4 / t[1], 2) + "x batch 1")
     Report.row("256x256 batch 1, blocked convolutions", Report.ms(t[3]) + "/eval", Report.fixed(t[3] / t[1], 2) + "x the tiled kernel")
+    Report.row("256x256 batch 1, OpenBLAS threads, mmap", Report.ms(t[4]) + "/eval", Report.fixed(t[4] / t[1], 2) + "x the default")
 
     benchElementwiseKernels(quick: quick, &rng)
     benchTrainerSteps(quick: quick)
+}
+
+/// Runs `body` the way convolutions ran with OpenBLAS's own threading: `.blocked` im2col, each
+/// GEMM one OpenBLAS call on all cores, and glibc's default allocator (a fresh mapping for every
+/// large block); `red`'s defaults are put back afterwards.
+func withThreadedOpenBLAS(_ body: () -> Void) {
+    let kernel = Conv2D.defaultKernel
+    Conv2D.defaultKernel = .blocked
+    BLAS.splitsAcrossCores = false
+    openblas_set_num_threads(Int32(Parallel.threads))
+    AllocatorPolicy.systemDefaults()
+    body()
+    AllocatorPolicy.reuseFreedBlocks()
+    openblas_set_num_threads(1)
+    BLAS.splitsAcrossCores = true
+    Conv2D.defaultKernel = kernel
 }
 
 /// GroupNorm + FiLM + SiLU and the attention softmax at the shipped network's 256² sizes: the
@@ -135,25 +154,39 @@ func benchTrainerSteps(quick: Bool) {
         let t = Timing.bestInterleaved(of: quick ? 2 : 4, [
             { Conv2D.defaultKernel = .tiled; _ = try? trainer.trainStep() },
             { Conv2D.defaultKernel = .blocked; _ = try? trainer.trainStep() },
+            { withThreadedOpenBLAS { _ = try? trainer.trainStep() } },
         ])
         Report.row("trainer, shipped layout, 64 px batch 8", Report.fixed(t[0], 2) + " s/step tiled",
-                   Report.fixed(t[1], 2) + " s/step blocked", Report.fixed(t[1] / t[0], 2) + "x")
+                   Report.fixed(t[1], 2) + " blocked", Report.fixed(t[2], 2) + " OpenBLAS threads, mmap",
+                   Report.fixed(1 / t[0], 3) + " against " + Report.fixed(1 / t[2], 3) + " steps/s")
     } catch { print("  trainer: \(error)") }
 }
 
-/// The best sgemm rate of square 512 and 1024 products.
+/// The best sgemm rate of square 512 and 1024 products, each both through `BLAS.sgemm` (one
+/// single-core GEMM per core) and through OpenBLAS's own threads on all cores.
 func sgemmPeak(repeats: Int, _ rng: inout SeededGenerator) -> Double {
     let sizes = [512, 1024]
     let mats = sizes.map { n in (Random.normal([n, n], using: &rng), Random.normal([n, n], using: &rng)) }
     var c = [Float](repeating: 0, count: 1024 * 1024)
-    let t = Timing.bestInterleaved(of: repeats, sizes.indices.map { i in { gemm(mats[i].0, mats[i].1, &c, sizes[i]) } })
-    return zip(sizes, t).map { 2 * pow(Double($0), 3) / $1 / 1e9 }.max() ?? 0
+    let bodies = sizes.indices.flatMap { i in
+        [{ gemm(mats[i].0, mats[i].1, &c, sizes[i]) }, { gemm(mats[i].0, mats[i].1, &c, sizes[i], openBLASThreads: true) }]
+    }
+    let t = Timing.bestInterleaved(of: repeats, bodies)
+    return t.indices.map { 2 * pow(Double(sizes[$0 / 2]), 3) / t[$0] / 1e9 }.max() ?? 0
 }
 
-/// c = a·b for square `n × n` tensors.
-func gemm(_ a: Tensor, _ b: Tensor, _ c: inout [Float], _ n: Int) {
+/// c = a·b for square `n × n` tensors through `BLAS.sgemm`, or with `openBLASThreads` through
+/// `cblas_sgemm` on OpenBLAS's own pool of `Parallel.threads` threads (set for this call only).
+func gemm(_ a: Tensor, _ b: Tensor, _ c: inout [Float], _ n: Int, openBLASThreads: Bool = false) {
     a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in c.withUnsafeMutableBufferPointer { pc in
-        BLAS.sgemm(m: n, n: n, k: n, a: pa.baseAddress!, lda: n, b: pb.baseAddress!, ldb: n, c: pc.baseAddress!, ldc: n)
+        if openBLASThreads {
+            openblas_set_num_threads(Int32(Parallel.threads))
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(n), Int32(n), 1,
+                        pa.baseAddress, Int32(n), pb.baseAddress, Int32(n), 0, pc.baseAddress, Int32(n))
+            openblas_set_num_threads(1)
+        } else {
+            BLAS.sgemm(m: n, n: n, k: n, a: pa.baseAddress!, lda: n, b: pb.baseAddress!, ldb: n, c: pc.baseAddress!, ldc: n)
+        }
     } } }
 }
 

@@ -2,6 +2,8 @@
 import Foundation
 import TensorCore
 
+AllocatorPolicy.reuseFreedBlocks()
+
 setvbuf(stdout, nil, _IOLBF, 0)   // line-buffered, so progress shows in logs
 
 /// `red-bench [--quick] [area…]`: runs the named benchmark areas (all when none is named).
@@ -47,7 +49,7 @@ for name in requested where !areas.contains(where: { $0.name == name }) {
     FileHandle.standardError.write(Data("red-bench: unknown area '\(name)'; areas: \(areas.map(\.name).joined(separator: ", "))\n".utf8))
     exit(64)
 }
-print("red-bench\(quick ? " --quick" : ""): \(ProcessInfo.processInfo.activeProcessorCount) cores, OpenBLAS \(BLAS.coreName) kernel, \(BLAS.threads) BLAS threads")
+print("red-bench\(quick ? " --quick" : ""): \(ProcessInfo.processInfo.activeProcessorCount) cores, OpenBLAS \(BLAS.coreName) kernel, one core per GEMM call")
 for area in areas where requested.isEmpty || requested.contains(area.name) {
     area.run(quick)   // each area prints its own "== name ==" heading
 }

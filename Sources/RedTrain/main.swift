@@ -8,6 +8,8 @@ import Diffusion
 import Foundation
 import TensorCore
 
+AllocatorPolicy.reuseFreedBlocks()
+
 /// Prints a line unbuffered (progress shows up at once in a log file).
 func say(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
 

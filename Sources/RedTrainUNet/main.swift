@@ -2,6 +2,8 @@ import Foundation
 import Networks
 import TensorCore
 
+AllocatorPolicy.reuseFreedBlocks()
+
 /// `red-train-unet`: trains a small ADM U-Net on random crops of a folder of images, with
 /// checkpoints and resume (see `UNetTrainer`). Run `red-train-unet --help`.
 let usage = """

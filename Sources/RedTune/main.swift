@@ -5,6 +5,8 @@ import Workbench
 import Evaluation
 import Samplers
 
+AllocatorPolicy.reuseFreedBlocks()
+
 setvbuf(stdout, nil, _IOLBF, 0)
 
 /// `red-tune PRIOR …`: finds a prior's recommended sampler settings on the training photos.

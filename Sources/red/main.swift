@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ScriptLang
+import TensorCore
 import Workbench
 
 /// Exit statuses (sysexits).
@@ -139,4 +140,5 @@ struct Red: ParsableCommand {
     }
 }
 
+AllocatorPolicy.reuseFreedBlocks()
 Red.main()

@@ -18,6 +18,14 @@ struct VJPTests {
         return (fd, dot(vjp, u))
     }
 
+    /// `fdCheck` with Richardson's extrapolation (4·D(h) − D(2h))/3 of the central differences
+    /// D at h and 2h: O(h⁴) truncation error instead of O(h²).
+    static func fdCheckRichardson(_ x: Tensor, _ u: Tensor, _ v: Tensor, eps: Float, _ f: (Tensor) -> Tensor,
+                                  vjp: Tensor) -> (Double, Double) {
+        let (d1, an) = fdCheck(x, u, v, eps: eps, f, vjp: vjp), (d2, _) = fdCheck(x, u, v, eps: 2 * eps, f, vjp: vjp)
+        return ((4 * d1 - d2) / 3, an)
+    }
+
     @Test(arguments: [(3, 5, 3, 1, 1, 9, 7), (4, 2, 3, 2, 1, 8, 8), (2, 3, 1, 1, 0, 5, 6), (3, 3, 5, 1, 2, 6, 6), (2, 2, 3, 2, 0, 9, 9)])
     func convInputGradientIsTheAdjoint(_ a: (Int, Int, Int, Int, Int, Int, Int)) {
         let (ci, co, k, s, p, h, w) = a

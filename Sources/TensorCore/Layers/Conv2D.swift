@@ -7,7 +7,8 @@ import Foundation
 /// uses PyTorch's layout `[Cout, Cin, kh, kw]`, which read as a `Cout × (Cin·kh·kw)` matrix is
 /// directly the left factor of an im2col GEMM. 1×1 stride-1 kernels skip im2col entirely.
 /// Large images are processed in bands of output rows (bounded scratch memory); small images
-/// of a batch are grouped into one GEMM. im2col runs on all cores, the GEMM on OpenBLAS threads.
+/// of a batch are grouped into one GEMM. By default every core takes its own bands of output rows
+/// and runs im2col and a single-core GEMM on them while they sit in its cache (`Kernel.tiled`).
 public struct Conv2D: Sendable {
     /// `[Cout, Cin, kh, kw]`.
     public let weight: Tensor
@@ -36,13 +37,13 @@ public struct Conv2D: Sendable {
         /// them and multiplies them with a GEMM straight into the output.
         case tiled
         /// im2col in blocks of up to `columnBudget` floats (filled on all cores), each multiplied
-        /// by one multi-threaded GEMM; small images of a batch are grouped into one GEMM.
+        /// by one GEMM split across the cores (`BLAS.sgemm`); small images of a batch are grouped
+        /// into one GEMM.
         case blocked
     }
 
-    /// The kernel `callAsFunction` (and attention's per-core blocks) use when none is given:
-    /// `.blocked`, the kernel every stored result was computed with; `.tiled` is opt-in.
-    nonisolated(unsafe) public static var defaultKernel: Kernel = .blocked
+    /// The kernel `callAsFunction` (and attention's per-core blocks) use when none is given.
+    nonisolated(unsafe) public static var defaultKernel: Kernel = .tiled
 
     /// - Precondition: `weight` has rank 4 and `bias` (if any) has `Cout` elements; stride ≥ 1, padding ≥ 0.
     public init(weight: Tensor, bias: Tensor?, stride: Int = 1, padding: Int = 0) {
@@ -68,19 +69,33 @@ public struct Conv2D: Sendable {
 
     /// Applies the convolution to `x` of shape `[N, Cin, H, W]`, with `kernel` (default
     /// `defaultKernel`); every kernel gives the same result up to float rounding.
+    /// - Parameter residual: a tensor of the output's shape added to the result (a residual
+    ///   connection, summed by the GEMMs into the output instead of in a pass of its own).
     /// - Precondition: the channel count matches and the kernel fits the padded input.
-    public func callAsFunction(_ x: Tensor, kernel: Kernel? = nil) -> Tensor {
+    public func callAsFunction(_ x: Tensor, adding residual: Tensor? = nil, kernel: Kernel? = nil) -> Tensor {
         precondition(x.rank == 4 && x.shape[1] == inChannels, "Conv2D expects [N, \(inChannels), H, W], got \(x.shape)")
         let n = x.shape[0], h = x.shape[2], w = x.shape[3]
         let (oh, ow) = outputSize(height: h, width: w)
         precondition(oh > 0 && ow > 0, "Conv2D kernel \(kernelHeight)x\(kernelWidth) does not fit \(h)x\(w) with padding \(padding)")
         let cout = outChannels, kdim = inChannels * kernelHeight * kernelWidth, hw = oh * ow
-        var out = [Float](repeating: 0, count: n * cout * hw)
+        precondition(residual == nil || residual!.shape == [n, cout, oh, ow],
+                     "Conv2D residual must be [\(n), \(cout), \(oh), \(ow)], got \(residual!.shape)")
+        // out = residual + bias (or either, or zero), then GEMMs accumulate into it (beta = 1)
+        var out = residual?.scalars ?? [Float](repeating: 0, count: n * cout * hw)
         out.withUnsafeMutableBufferPointer { o in
             let po = o.baseAddress!
-            if let bias {   // out = bias, then GEMMs accumulate (beta = 1)
+            if let bias {
                 bias.withUnsafeBufferPointer { b in
-                    for i in 0..<n { for c in 0..<cout { (po + (i * cout + c) * hw).update(repeating: b[c], count: hw) } }
+                    for i in 0..<n {
+                        for c in 0..<cout {
+                            let plane = po + (i * cout + c) * hw
+                            if residual == nil {
+                                plane.update(repeating: b[c], count: hw)
+                            } else {
+                                VectorMath.affine(plane, plane, count: hw, a: 1, b: b[c], silu: false)
+                            }
+                        }
+                    }
                 }
             }
             weight.withUnsafeBufferPointer { wp in
@@ -169,7 +184,7 @@ extension Conv2D {
                     let i = job / bandsPerItem, r0 = (job % bandsPerItem) * band, r1 = Swift.min(geo.oh, r0 + band)
                     let cols = (r1 - r0) * geo.ow
                     geo.fillColumnsSerial(sx.value + i * geo.c * geo.h * geo.w, rows: r0..<r1, into: col, ld: cols)
-                    BLAS.sgemm(m: cout, n: cols, k: kdim, a: sw.value, lda: kdim, b: col, ldb: cols,
+                    BLAS.sgemmSerial(m: cout, n: cols, k: kdim, a: sw.value, lda: kdim, b: col, ldb: cols,
                                beta: 1, c: so.value + i * cout * hw + r0 * geo.ow, ldc: hw)
                 }
             }
@@ -190,7 +205,7 @@ extension Conv2D {
             Parallel.forEach(Swift.min(Parallel.threads, jobs)) { _ in
                 while let job = queue.next() {
                     let i = job / perItem, c0 = (job % perItem) * chunk, cols = Swift.min(hw, c0 + chunk) - c0
-                    BLAS.sgemm(m: cout, n: cols, k: cin, a: sw.value, lda: cin, b: sx.value + i * cin * hw + c0, ldb: hw,
+                    BLAS.sgemmSerial(m: cout, n: cols, k: cin, a: sw.value, lda: cin, b: sx.value + i * cin * hw + c0, ldb: hw,
                                beta: 1, c: so.value + i * cout * hw + c0, ldc: hw)
                 }
             }

@@ -42,13 +42,11 @@ public struct QKVAttention: Sendable {
         let rowsPerBlock = Swift.max(16, Swift.min(t, Self.blockBudget / Swift.max(t, 1)))
         let blocks = (t + rowsPerBlock - 1) / rowsPerBlock, jobs = n * heads * blocks
         let queue = WorkQueue(count: jobs)
-        // jobs on all cores under the `.tiled` kernel, else one job at a time
-        let perCore = Conv2D.defaultKernel == .tiled
         out.withUnsafeMutableBufferPointer { o in
             qkv.withUnsafeBufferPointer { xp in
                 let po = UncheckedSendable(o.baseAddress!), px = UncheckedSendable(xp.baseAddress!)
                 do {
-                    Parallel.forEach(perCore ? Swift.min(Parallel.threads, jobs) : 1) { _ in
+                    Parallel.forEach(Swift.min(Parallel.threads, jobs)) { _ in
                         let pw = UnsafeMutablePointer<Float>.allocate(capacity: rowsPerBlock * t)
                         defer { pw.deallocate() }
                         while let job = queue.next() {
@@ -62,10 +60,10 @@ public struct QKVAttention: Sendable {
                             case .splitFirst:
                                 q = base + head * ch * t; k = q + c * t; v = k + c * t
                             }
-                            BLAS.sgemm(transA: true, m: rows, n: t, k: ch, alpha: alpha, a: q + r0, lda: t, b: k, ldb: t,
+                            BLAS.sgemmSerial(transA: true, m: rows, n: t, k: ch, alpha: alpha, a: q + r0, lda: t, b: k, ldb: t,
                                        beta: 0, c: pw, ldc: t)
                             for r in 0..<rows { Self.softmax(pw + r * t, count: t) }
-                            BLAS.sgemm(transB: true, m: ch, n: rows, k: t, a: v, lda: t, b: pw, ldb: t,
+                            BLAS.sgemmSerial(transB: true, m: ch, n: rows, k: t, a: v, lda: t, b: pw, ldb: t,
                                        beta: 0, c: po.value + (item * c + head * ch) * t + r0, ldc: t)
                         }
                     }
@@ -83,7 +81,11 @@ public struct QKVAttention: Sendable {
         let raw = UnsafeMutableRawPointer(row)
         var vm = SIMD8<Float>(repeating: -.infinity)
         var j = 0
-        while j + 8 <= cols { vm = pointwiseMax(vm, raw.loadUnaligned(fromByteOffset: 4 * j, as: SIMD8<Float>.self)); j += 8 }
+        while j + 8 <= cols {   // lane masks, not `pointwiseMax` (which compares lane by lane)
+            let v = raw.loadUnaligned(fromByteOffset: 4 * j, as: SIMD8<Float>.self)
+            vm.replace(with: v, where: v .> vm)
+            j += 8
+        }
         var m = vm.max()
         for k in j..<cols { m = Swift.max(m, row[k]) }
         let negM = SIMD8<Float>(repeating: -m)

@@ -7,7 +7,12 @@ public enum VectorMath {
     /// 1.2e−38 or 2.1e38 instead of reaching 0 or ∞).
     @inlinable @inline(__always)
     public static func exp(_ x: SIMD8<Float>) -> SIMD8<Float> {
-        let x = x.clamped(lowerBound: SIMD8(repeating: -87.3), upperBound: SIMD8(repeating: 88.3))
+        // clamped by lane masks (min/max instructions; `clamped(lowerBound:upperBound:)` would
+        // go lane by lane through scalar comparisons)
+        var x = x
+        let lo = SIMD8<Float>(repeating: -87.3), hi = SIMD8<Float>(repeating: 88.3)
+        x.replace(with: lo, where: x .< lo)
+        x.replace(with: hi, where: x .> hi)
         // n = round(x / ln 2), by the 1.5·2²³ trick (exact for |x/ln 2| < 2²²)
         let magic = SIMD8<Float>(repeating: 12_582_912)
         let t = x * 1.442_695_040_888_963_4 + magic

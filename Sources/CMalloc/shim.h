@@ -1,0 +1,2 @@
+// glibc's allocator tuning (mallopt and its parameters), read by TensorCore's AllocatorPolicy.
+#include <malloc.h>
