@@ -81,23 +81,9 @@ public struct Conv2D: Sendable {
         precondition(residual == nil || residual!.shape == [n, cout, oh, ow],
                      "Conv2D residual must be [\(n), \(cout), \(oh), \(ow)], got \(residual!.shape)")
         // out = residual + bias (or either, or zero), then GEMMs accumulate into it (beta = 1)
-        var out = residual?.scalars ?? [Float](repeating: 0, count: n * cout * hw)
+        var out = initialOutput(items: n, planeSize: hw, residual: residual)
         out.withUnsafeMutableBufferPointer { o in
             let po = o.baseAddress!
-            if let bias {
-                bias.withUnsafeBufferPointer { b in
-                    for i in 0..<n {
-                        for c in 0..<cout {
-                            let plane = po + (i * cout + c) * hw
-                            if residual == nil {
-                                plane.update(repeating: b[c], count: hw)
-                            } else {
-                                VectorMath.affine(plane, plane, count: hw, a: 1, b: b[c], silu: false)
-                            }
-                        }
-                    }
-                }
-            }
             weight.withUnsafeBufferPointer { wp in
                 x.withUnsafeBufferPointer { xp in
                     let pw = wp.baseAddress!, px = xp.baseAddress!
@@ -125,6 +111,30 @@ public struct Conv2D: Sendable {
             }
         }
         return Tensor(shape: [n, cout, oh, ow], scalars: out)
+    }
+
+    /// The output before the GEMMs add to it: `residual` (if any) plus the bias in every plane,
+    /// written in one pass.
+    private func initialOutput(items n: Int, planeSize hw: Int, residual: Tensor?) -> [Float] {
+        let cout = outChannels
+        guard let bias else { return residual?.scalars ?? [Float](repeating: 0, count: n * cout * hw) }
+        return bias.withUnsafeBufferPointer { b in
+            guard var out = residual?.scalars else {
+                return [Float](unsafeUninitializedCapacity: n * cout * hw) { o, initialized in
+                    for i in 0..<n { for c in 0..<cout { (o.baseAddress! + (i * cout + c) * hw).initialize(repeating: b[c], count: hw) } }
+                    initialized = n * cout * hw
+                }
+            }
+            out.withUnsafeMutableBufferPointer { o in
+                for i in 0..<n {
+                    for c in 0..<cout {
+                        let plane = o.baseAddress! + (i * cout + c) * hw
+                        VectorMath.affine(plane, plane, count: hw, a: 1, b: b[c], silu: false)
+                    }
+                }
+            }
+            return out
+        }
     }
 
     /// Whole images, several per GEMM: columns `[K, g·HW]`, result `[Cout, g·HW]` scattered to `[g, Cout, HW]`.

@@ -4,8 +4,10 @@ import Foundation
 /// fused with a per-item FiLM modulation and a SiLU.
 ///
 /// For x of shape `[N, C, …]` and G groups of C/G channels, each (item, group) is normalised
-/// with its own mean and biased variance (statistics accumulated in float vectors over blocks
-/// and in double precision across them; two passes, the second about the mean):
+/// with its own mean and biased variance, both from one pass over the group: sums of x − K and
+/// (x − K)² about K, the mean of 64 samples spread over the group (so that the difference of the
+/// two moments does not cancel), accumulated in float vectors over blocks and in double precision
+/// across them:
 /// y = (x − μ)/√(σ² + ε) · γ_c + β_c. With `scaleShift` (`[N, 2C]`, scale first, as ADM's
 /// `use_scale_shift_norm`), y ← y·(1 + scale) + shift. With `silu`, y ← y·sigmoid(y).
 public struct GroupNorm: Sendable {
@@ -37,9 +39,8 @@ public struct GroupNorm: Sendable {
         let n = x.shape[0], c = channels, spatial = x.count / Swift.max(1, n * c)
         precondition(scaleShift == nil || scaleShift!.shape == [n, 2 * c], "scaleShift must be [\(n), \(2 * c)]")
         let cpg = c / groups, groupSize = cpg * spatial
-        var out = [Float](repeating: 0, count: x.count)
         let eps = Double(epsilon)
-        out.withUnsafeMutableBufferPointer { o in
+        let out = [Float](unsafeUninitializedCapacity: x.count) { o, initialized in
             x.withUnsafeBufferPointer { xp in
                 weight.withUnsafeBufferPointer { gp in
                     bias.withUnsafeBufferPointer { bp in
@@ -52,9 +53,14 @@ public struct GroupNorm: Sendable {
                                 let item = job / self.groups, g = job % self.groups
                                 let base = (item * c + g * cpg) * spatial
                                 let src = px.value + base, dst = po.value + base
-                                let mean = VectorMath.sums(src, count: groupSize).sum / Double(groupSize)
-                                let ss = VectorMath.sums(src, count: groupSize, shift: Float(mean)).squares
-                                let invStd = 1 / (ss / Double(groupSize) + eps).squareRoot()
+                                var k: Float = 0
+                                let samples = Swift.min(64, groupSize)
+                                for j in 0..<samples { k += src[j * groupSize / samples] }
+                                k /= Float(samples)
+                                let (s1, s2) = VectorMath.sums(src, count: groupSize, shift: k)
+                                let m = (s1 - Double(k) * Double(groupSize)) / Double(groupSize)   // mean − K
+                                let mean = Double(k) + m
+                                let invStd = 1 / (Swift.max(0, s2 / Double(groupSize) - m * m) + eps).squareRoot()
                                 for cc in 0..<cpg {
                                     let ch = g * cpg + cc
                                     var a = invStd * Double(pg.value[ch])
@@ -75,6 +81,7 @@ public struct GroupNorm: Sendable {
                     }
                 }
             }
+            initialized = x.count
         }
         return Tensor(shape: x.shape, scalars: out)
     }

@@ -4,8 +4,7 @@ extension Tensor {
     public func upsampledNearest2x() -> Tensor {
         precondition(rank == 4, "upsampledNearest2x expects [N, C, H, W], got \(shape)")
         let planes = shape[0] * shape[1], h = shape[2], w = shape[3]
-        var out = [Float](repeating: 0, count: count * 4)
-        out.withUnsafeMutableBufferPointer { o in
+        let out = [Float](unsafeUninitializedCapacity: count * 4) { o, initialized in   // every element written below
             withUnsafeBufferPointer { xp in
                 let po = UncheckedSendable(o.baseAddress!), px = UncheckedSendable(xp.baseAddress!)
                 Parallel.chunks(planes, minChunk: Swift.max(1, Parallel.grain / Swift.max(1, h * w))) { r in
@@ -13,12 +12,13 @@ extension Tensor {
                         let src = px.value + p * h * w, dst = po.value + p * 4 * h * w
                         for y in 0..<h {
                             let row = dst + 2 * y * 2 * w, s = src + y * w
-                            for x in 0..<w { row[2 * x] = s[x]; row[2 * x + 1] = s[x] }
-                            (row + 2 * w).update(from: row, count: 2 * w)
+                            for x in 0..<w { (row + 2 * x).initialize(repeating: s[x], count: 2) }
+                            (row + 2 * w).initialize(from: row, count: 2 * w)
                         }
                     }
                 }
             }
+            initialized = count * 4
         }
         return Tensor(shape: [shape[0], shape[1], 2 * h, 2 * w], scalars: out)
     }
@@ -28,8 +28,7 @@ extension Tensor {
     public func averagePooled2x() -> Tensor {
         precondition(rank == 4, "averagePooled2x expects [N, C, H, W], got \(shape)")
         let planes = shape[0] * shape[1], h = shape[2], w = shape[3], oh = h / 2, ow = w / 2
-        var out = [Float](repeating: 0, count: planes * oh * ow)
-        out.withUnsafeMutableBufferPointer { o in
+        let out = [Float](unsafeUninitializedCapacity: planes * oh * ow) { o, initialized in   // every element written below
             withUnsafeBufferPointer { xp in
                 let po = UncheckedSendable(o.baseAddress!), px = UncheckedSendable(xp.baseAddress!)
                 Parallel.chunks(planes, minChunk: Swift.max(1, Parallel.grain / Swift.max(1, h * w))) { r in
@@ -37,11 +36,12 @@ extension Tensor {
                         let src = px.value + p * h * w, dst = po.value + p * oh * ow
                         for y in 0..<oh {
                             let a = src + 2 * y * w, b = a + w, d = dst + y * ow
-                            for x in 0..<ow { d[x] = 0.25 * ((a[2 * x] + a[2 * x + 1]) + (b[2 * x] + b[2 * x + 1])) }
+                            for x in 0..<ow { (d + x).initialize(to: 0.25 * ((a[2 * x] + a[2 * x + 1]) + (b[2 * x] + b[2 * x + 1]))) }
                         }
                     }
                 }
             }
+            initialized = planes * oh * ow
         }
         return Tensor(shape: [shape[0], shape[1], oh, ow], scalars: out)
     }
