@@ -2,12 +2,16 @@ extension Conv2D {
     /// The vector–Jacobian product with respect to the input: dx = Wᵀ ⋆ dy (the transposed
     /// convolution, col2im of Wᵀ·dy), for an input of `height × width`.
     ///
-    /// The bias does not enter. Exact adjoint of the linear part of `callAsFunction`.
+    /// The bias does not enter. Exact adjoint of the linear part of `callAsFunction`. A square
+    /// kernel with stride 1 and padding p ≤ k − 1 runs as the forward convolution of dy with the
+    /// flipped, transposed kernel and padding k − 1 − p (`transposed`), so it gets the forward
+    /// pass's per-core tiles; other kernels go through col2im.
     /// - Precondition: `dy` is `[N, Cout, Ho, Wo]` with Ho × Wo = `outputSize(height:width:)`.
     public func inputGradient(_ dy: Tensor, height: Int, width: Int) -> Tensor {
         let (oh, ow) = outputSize(height: height, width: width)
         precondition(dy.rank == 4 && dy.shape[1] == outChannels && dy.shape[2] == oh && dy.shape[3] == ow,
                      "Conv2D.inputGradient expects [N, \(outChannels), \(oh), \(ow)], got \(dy.shape)")
+        if let t = transposed { return t(dy) }
         let n = dy.shape[0], cin = inChannels, cout = outChannels, kdim = cin * kernelHeight * kernelWidth, hw = oh * ow
         var dx = [Float](repeating: 0, count: n * cin * height * width)
         dx.withUnsafeMutableBufferPointer { o in
@@ -32,6 +36,29 @@ extension Conv2D {
             }
         }
         return Tensor(shape: [n, cin, height, width], scalars: dx)
+    }
+}
+
+extension Conv2D {
+    /// The convolution whose forward pass is this one's input gradient, for a square kernel with
+    /// stride 1 and padding p ≤ k − 1 (nil otherwise, and for 1×1 kernels without padding):
+    /// W'[ci, co, ky, kx] = W[co, ci, k − 1 − ky, k − 1 − kx], padding k − 1 − p, no bias.
+    var transposed: Conv2D? {
+        let k = kernelHeight
+        guard stride == 1, kernelWidth == k, padding <= k - 1, !isPointwise else { return nil }
+        let cin = inChannels, cout = outChannels, kk = k * k
+        let flipped = weight.withUnsafeBufferPointer { w in
+            [Float](unsafeUninitializedCapacity: w.count) { f, initialized in
+                for co in 0..<cout {
+                    for ci in 0..<cin {
+                        let src = w.baseAddress! + (co * cin + ci) * kk, dst = f.baseAddress! + (ci * cout + co) * kk
+                        for j in 0..<kk { (dst + j).initialize(to: src[kk - 1 - j]) }
+                    }
+                }
+                initialized = w.count
+            }
+        }
+        return Conv2D(weight: Tensor(shape: [cin, cout, k, k], scalars: flipped), bias: nil, stride: 1, padding: k - 1 - padding)
     }
 }
 

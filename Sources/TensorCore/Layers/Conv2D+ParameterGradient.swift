@@ -35,14 +35,44 @@ extension Conv2D {
                     }
                     let geo = Im2ColGeometry(c: inChannels, h: h, w: w, kh: kernelHeight, kw: kernelWidth,
                                              stride: stride, pad: padding, oh: oh, ow: ow)
-                    geo.forEachBand(items: n, budget: Self.columnBudget) { i, rows, cols, cp in
-                        geo.fillColumns(px + i * geo.c * h * w, rows: rows, into: cp, ld: cols)
-                        BLAS.sgemm(transB: true, m: cout, n: kdim, k: cols, a: pg + i * cout * hw + rows.lowerBound * ow, lda: hw,
-                                   b: cp, ldb: cols, beta: 1, c: po, ldc: kdim)
-                    }
+                    weightGradientTiled(geo, n: n, px: px, pg: pg, po: po)
                 }
             }
         }
         return (Tensor(shape: weight.shape, scalars: dw), Tensor(shape: [cout], scalars: db))
+    }
+}
+
+extension Conv2D {
+    /// dW = Σ dy · im2col(x)ᵀ over per-core tiles of output rows (as the forward `.tiled`
+    /// kernel): core c takes tiles c, c + T, c + 2T, … into its own partial sum, and the partials
+    /// are added in core order, so the result does not depend on timing.
+    private func weightGradientTiled(_ geo: Im2ColGeometry, n: Int, px: UnsafePointer<Float>, pg: UnsafePointer<Float>,
+                                     po: UnsafeMutablePointer<Float>) {
+        let kdim = geo.kdim, hw = geo.oh * geo.ow, cout = outChannels
+        let band = Swift.max(1, Swift.min(geo.oh, Self.tileBudget / (kdim * geo.ow)))
+        let bandsPerItem = (geo.oh + band - 1) / band, jobs = n * bandsPerItem
+        let workers = Swift.max(1, Swift.min(Parallel.threads, jobs))
+        var partials = [Float](repeating: 0, count: workers * cout * kdim)
+        partials.withUnsafeMutableBufferPointer { pp in
+            let sp = UncheckedSendable(pp.baseAddress!), sx = UncheckedSendable(px), sg = UncheckedSendable(pg)
+            Parallel.forEach(workers) { core in
+                let col = UnsafeMutablePointer<Float>.allocate(capacity: kdim * band * geo.ow)
+                defer { col.deallocate() }
+                var job = core
+                while job < jobs {
+                    let i = job / bandsPerItem, r0 = (job % bandsPerItem) * band, r1 = Swift.min(geo.oh, r0 + band)
+                    let cols = (r1 - r0) * geo.ow
+                    geo.fillColumnsSerial(sx.value + i * geo.c * geo.h * geo.w, rows: r0..<r1, into: col, ld: cols)
+                    BLAS.sgemmSerial(transB: true, m: cout, n: kdim, k: cols, a: sg.value + i * cout * hw + r0 * geo.ow, lda: hw,
+                                     b: col, ldb: cols, beta: 1, c: sp.value + core * cout * kdim, ldc: kdim)
+                    job += workers
+                }
+            }
+            for core in 0..<workers {
+                let part = pp.baseAddress! + core * cout * kdim
+                for j in 0..<(cout * kdim) { po[j] += part[j] }
+            }
+        }
     }
 }
