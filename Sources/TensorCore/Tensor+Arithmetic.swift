@@ -69,32 +69,32 @@ extension Tensor {
 
     /// `self += alpha * x` (BLAS axpy semantics).
     public mutating func add(_ x: Tensor, scaledBy alpha: Float) {
-        combine(with: x) { $0 + alpha * $1 }
+        combineInPlace(x, .linear(1, alpha))
     }
 
     /// `alpha * a + beta * b`, element-wise.
     public static func linearCombination(_ alpha: Float, _ a: Tensor, _ beta: Float, _ b: Tensor) -> Tensor {
-        a.zipped(b) { alpha * $0 + beta * $1 }
+        a.combined(b, .linear(alpha, beta))
     }
 
-    public static func + (a: Tensor, b: Tensor) -> Tensor { a.zipped(b, +) }
-    public static func - (a: Tensor, b: Tensor) -> Tensor { a.zipped(b, -) }
-    public static func * (a: Tensor, b: Tensor) -> Tensor { a.zipped(b, *) }
-    public static func / (a: Tensor, b: Tensor) -> Tensor { a.zipped(b, /) }
-    public static func + (a: Tensor, s: Float) -> Tensor { a.map { $0 + s } }
-    public static func - (a: Tensor, s: Float) -> Tensor { a.map { $0 - s } }
-    public static func * (a: Tensor, s: Float) -> Tensor { a.map { $0 * s } }
-    public static func / (a: Tensor, s: Float) -> Tensor { let r = 1 / s; return a.map { $0 * r } }
-    public static func + (s: Float, a: Tensor) -> Tensor { a.map { s + $0 } }
-    public static func - (s: Float, a: Tensor) -> Tensor { a.map { s - $0 } }
-    public static func * (s: Float, a: Tensor) -> Tensor { a.map { s * $0 } }
-    public static prefix func - (a: Tensor) -> Tensor { a.map { -$0 } }
+    public static func + (a: Tensor, b: Tensor) -> Tensor { a.combined(b, .add) }
+    public static func - (a: Tensor, b: Tensor) -> Tensor { a.combined(b, .subtract) }
+    public static func * (a: Tensor, b: Tensor) -> Tensor { a.combined(b, .multiply) }
+    public static func / (a: Tensor, b: Tensor) -> Tensor { a.combined(b, .divide) }
+    public static func + (a: Tensor, s: Float) -> Tensor { a.affine(1, s) }
+    public static func - (a: Tensor, s: Float) -> Tensor { a.affine(1, -s) }
+    public static func * (a: Tensor, s: Float) -> Tensor { a.affine(s, 0) }
+    public static func / (a: Tensor, s: Float) -> Tensor { a.affine(1 / s, 0) }
+    public static func + (s: Float, a: Tensor) -> Tensor { a.affine(1, s) }
+    public static func - (s: Float, a: Tensor) -> Tensor { a.affine(-1, s) }
+    public static func * (s: Float, a: Tensor) -> Tensor { a.affine(s, 0) }
+    public static prefix func - (a: Tensor) -> Tensor { a.affine(-1, 0) }
 
-    public static func += (a: inout Tensor, b: Tensor) { a.combine(with: b, +) }
-    public static func -= (a: inout Tensor, b: Tensor) { a.combine(with: b, -) }
-    public static func *= (a: inout Tensor, b: Tensor) { a.combine(with: b, *) }
-    public static func += (a: inout Tensor, s: Float) { a.apply { $0 + s } }
-    public static func *= (a: inout Tensor, s: Float) { a.apply { $0 * s } }
+    public static func += (a: inout Tensor, b: Tensor) { a.combineInPlace(b, .add) }
+    public static func -= (a: inout Tensor, b: Tensor) { a.combineInPlace(b, .subtract) }
+    public static func *= (a: inout Tensor, b: Tensor) { a.combineInPlace(b, .multiply) }
+    public static func += (a: inout Tensor, s: Float) { a.affineInPlace(1, s) }
+    public static func *= (a: inout Tensor, s: Float) { a.affineInPlace(s, 0) }
 
     /// Elements clamped to `[lo, hi]`.
     public func clamped(_ lo: Float, _ hi: Float) -> Tensor { map { Swift.min(Swift.max($0, lo), hi) } }
