@@ -53,14 +53,7 @@ public struct GroupNorm: Sendable {
                                 let item = job / self.groups, g = job % self.groups
                                 let base = (item * c + g * cpg) * spatial
                                 let src = px.value + base, dst = po.value + base
-                                var k: Float = 0
-                                let samples = Swift.min(64, groupSize)
-                                for j in 0..<samples { k += src[j * groupSize / samples] }
-                                k /= Float(samples)
-                                let (s1, s2) = VectorMath.sums(src, count: groupSize, shift: k)
-                                let m = (s1 - Double(k) * Double(groupSize)) / Double(groupSize)   // mean − K
-                                let mean = Double(k) + m
-                                let invStd = 1 / (Swift.max(0, s2 / Double(groupSize) - m * m) + eps).squareRoot()
+                                let (mean, invStd) = Self.statistics(src, count: groupSize, epsilon: eps)
                                 for cc in 0..<cpg {
                                     let ch = g * cpg + cc
                                     var a = invStd * Double(pg.value[ch])
@@ -84,5 +77,18 @@ public struct GroupNorm: Sendable {
             initialized = x.count
         }
         return Tensor(shape: x.shape, scalars: out)
+    }
+
+    /// The mean μ and 1/√(σ² + ε) of `count` values, from one pass of sums about K, the mean of
+    /// 64 samples spread over them (forward and backward passes share it).
+    @inline(__always)
+    static func statistics(_ src: UnsafePointer<Float>, count: Int, epsilon: Double) -> (mean: Double, invStd: Double) {
+        var k: Float = 0
+        let samples = Swift.min(64, count)
+        for j in 0..<samples { k += src[j * count / samples] }
+        k /= Float(Swift.max(samples, 1))
+        let (s1, s2) = VectorMath.sums(src, count: count, shift: k)
+        let m = (s1 - Double(k) * Double(count)) / Double(count)   // mean − K
+        return (Double(k) + m, 1 / (Swift.max(0, s2 / Double(count) - m * m) + epsilon).squareRoot())
     }
 }
