@@ -11,7 +11,7 @@ prior natural                                # the shipped patch GMM prior
 solve pinv as pinv                           # the baseline A⁺y: the observed pixels, holes black
 solve reddiff steps=300 lr=0.5 lambda=0.25 as reddiff
 prior unet                                   # the shipped diffusion U-Net (Stdlib/priors/unet.safetensors)
-solve reddiff steps=100 lr=0.5 as unet
+solve reddiff as unet                        # its recommended inpainting settings (see `show`)
 metrics
 save grid "demo-grid.png"
 plot psnr of=[reddiff, unet] to "demo-loss.png"

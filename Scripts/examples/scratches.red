@@ -5,7 +5,7 @@
 observe "Scripts/examples/scratched-cat.png"
 mask "Scripts/examples/scratches-mask.png"
 prior unet
-solve reddiff steps=100 lr=0.1 as restored
+solve reddiff as restored                 # the prior's inpainting settings (see `show`)
 save result "Scripts/examples/scratches-result.png"
 save grid "Scripts/examples/scratches-grid.png"
 load "Stdlib/images/chelsea.png"

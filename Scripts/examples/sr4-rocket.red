@@ -6,7 +6,7 @@ downsample 4
 noise 0.01
 prior unet
 solve pinv as replicated
-solve reddiff steps=100 lr=0.1 as restored
+solve reddiff as restored                 # the prior's super-resolution settings
 save result "Scripts/examples/sr4-rocket-result.png"
 save grid "Scripts/examples/sr4-rocket-grid.png"
 metrics

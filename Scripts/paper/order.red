@@ -4,7 +4,7 @@ prior $prior_name
 def orders tag="" {
   solve pinv as pinv
   for o in [desc, asc, random] {
-    solve reddiff n=$nsol init=$init steps=$steps lr=$lr lambda=$lambda order=$o as $o
+    solve reddiff n=$nsol init=$init tmax=1000 steps=$steps lr=$lr lambda=$lambda order=$o as $o
     save trace "$d/trace_${tag}_$o.csv"
   }
   metrics to "$d/metrics_${tag}.csv"

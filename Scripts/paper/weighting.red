@@ -6,7 +6,7 @@ prior $prior_name
 def ablate tag="" {
   solve pinv as pinv
   for w in [snr, sqrt, square, log, trunc, const] {
-    solve reddiff n=$nsol init=$init steps=$steps lr=$lr lambda=$lambda weight=$w as $w
+    solve reddiff n=$nsol init=$init tmax=1000 steps=$steps lr=$lr lambda=$lambda weight=$w as $w
     save trace "$d/trace_${tag}_$w.csv"
   }
   metrics to "$d/metrics_${tag}.csv"

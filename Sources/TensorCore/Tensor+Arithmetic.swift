@@ -53,16 +53,24 @@ extension Tensor {
     /// `self[i] = op(self[i], other[i])` in place.
     @inlinable
     public mutating func combine(with other: Tensor, _ op: (Float, Float) -> Float) {
+        forEachChunk(pairedWith: other) { a, b, r in
+            var i = r.lowerBound
+            while i < r.upperBound { a[i] = op(a[i], b[i]); i &+= 1 }
+        }
+    }
+
+    /// Calls `body(self, other, range)` over disjoint chunks of the elements, on all cores when
+    /// the tensors are large (equal shapes; `self` is written in place).
+    @inlinable
+    mutating func forEachChunk(pairedWith other: Tensor,
+                               _ body: (UnsafeMutablePointer<Float>, UnsafePointer<Float>, Range<Int>) -> Void) {
         precondition(shape == other.shape, "shape mismatch: \(shape) vs \(other.shape)")
         let n = count
         if n == 0 { return }
         scalars.withUnsafeMutableBufferPointer { a in
             other.scalars.withUnsafeBufferPointer { b in
                 let pa = UncheckedSendable(a.baseAddress!), pb = UncheckedSendable(b.baseAddress!)
-                Parallel.chunks(n) { r in
-                    var i = r.lowerBound
-                    while i < r.upperBound { pa.value[i] = op(pa.value[i], pb.value[i]); i &+= 1 }
-                }
+                Parallel.chunks(n) { r in body(pa.value, pb.value, r) }
             }
         }
     }

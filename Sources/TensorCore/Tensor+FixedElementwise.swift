@@ -48,15 +48,7 @@ extension Tensor {
     /// `self[i] = self[i] ∘ other[i]` in place (equal shapes).
     @usableFromInline
     mutating func combineInPlace(_ other: Tensor, _ op: Binary) {
-        precondition(shape == other.shape, "shape mismatch: \(shape) vs \(other.shape)")
-        let n = count
-        if n == 0 { return }
-        scalars.withUnsafeMutableBufferPointer { a in
-            other.scalars.withUnsafeBufferPointer { b in
-                let pa = UncheckedSendable(a.baseAddress!), pb = UncheckedSendable(b.baseAddress!)
-                Parallel.chunks(n) { r in op.run(pa.value, pa.value, pb.value, r) }
-            }
-        }
+        forEachChunk(pairedWith: other) { a, b, r in op.run(a, a, b, r) }
     }
 
     /// a·x + b for every element x, into a new tensor.
