@@ -42,7 +42,7 @@ public struct Conv2D: Sendable {
         case blocked
     }
 
-    /// The kernel `callAsFunction` (and attention's per-core blocks) use when none is given.
+    /// The kernel `callAsFunction` uses when none is given.
     nonisolated(unsafe) public static var defaultKernel: Kernel = .tiled
 
     /// - Precondition: `weight` has rank 4 and `bias` (if any) has `Cout` elements; stride ≥ 1, padding ≥ 0.
