@@ -50,23 +50,19 @@ extension Conv2D {
     private func weightGradientTiled(_ geo: Im2ColGeometry, n: Int, px: UnsafePointer<Float>, pg: UnsafePointer<Float>,
                                      po: UnsafeMutablePointer<Float>) {
         let kdim = geo.kdim, hw = geo.oh * geo.ow, cout = outChannels
-        let band = Swift.max(1, Swift.min(geo.oh, Self.tileBudget / (kdim * geo.ow)))
-        let bandsPerItem = (geo.oh + band - 1) / band, jobs = n * bandsPerItem
-        let workers = Swift.max(1, Swift.min(Parallel.threads, jobs))
+        let tiling = Im2ColGeometry.Tiling(geo, items: n, budget: Self.tileBudget)
+        let workers = Swift.max(1, Swift.min(Parallel.threads, tiling.jobs))
         var partials = [Float](repeating: 0, count: workers * cout * kdim)
         partials.withUnsafeMutableBufferPointer { pp in
             let sp = UncheckedSendable(pp.baseAddress!), sx = UncheckedSendable(px), sg = UncheckedSendable(pg)
             Parallel.forEach(workers) { core in
-                let col = UnsafeMutablePointer<Float>.allocate(capacity: kdim * band * geo.ow)
+                let col = UnsafeMutablePointer<Float>.allocate(capacity: tiling.columnFloats)
                 defer { col.deallocate() }
-                var job = core
-                while job < jobs {
-                    let i = job / bandsPerItem, r0 = (job % bandsPerItem) * band, r1 = Swift.min(geo.oh, r0 + band)
-                    let cols = (r1 - r0) * geo.ow
-                    geo.fillColumnsSerial(sx.value + i * geo.c * geo.h * geo.w, rows: r0..<r1, into: col, ld: cols)
-                    BLAS.sgemmSerial(transB: true, m: cout, n: kdim, k: cols, a: sg.value + i * cout * hw + r0 * geo.ow, lda: hw,
-                                     b: col, ldb: cols, beta: 1, c: sp.value + core * cout * kdim, ldc: kdim)
-                    job += workers
+                for job in Swift.stride(from: core, to: tiling.jobs, by: workers) {
+                    let (i, rows, cols) = tiling.tile(job)
+                    geo.fillColumnsSerial(sx.value + i * geo.c * geo.h * geo.w, rows: rows, into: col, ld: cols)
+                    BLAS.sgemmSerial(transB: true, m: cout, n: kdim, k: cols, a: sg.value + i * cout * hw + rows.lowerBound * geo.ow,
+                                     lda: hw, b: col, ldb: cols, beta: 1, c: sp.value + core * cout * kdim, ldc: kdim)
                 }
             }
             for core in 0..<workers {

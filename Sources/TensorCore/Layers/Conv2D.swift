@@ -181,21 +181,18 @@ extension Conv2D {
     /// fills its own cache-sized im2col tile and runs a GEMM into the output.
     private func tiled(_ geo: Im2ColGeometry, n: Int, px: UnsafePointer<Float>, pw: UnsafePointer<Float>, po: UnsafeMutablePointer<Float>) {
         let kdim = geo.kdim, hw = geo.oh * geo.ow, cout = outChannels
-        let band = Swift.max(1, Swift.min(geo.oh, Self.tileBudget / (kdim * geo.ow)))
-        let bandsPerItem = (geo.oh + band - 1) / band, jobs = n * bandsPerItem
-        let workers = Swift.min(Parallel.threads, jobs)
-        let queue = WorkQueue(count: jobs)
+        let tiling = Im2ColGeometry.Tiling(geo, items: n, budget: Self.tileBudget)
+        let queue = WorkQueue(count: tiling.jobs)
         let sx = UncheckedSendable(px), sw = UncheckedSendable(pw), so = UncheckedSendable(po)
         do {
-            Parallel.forEach(workers) { _ in
-                let col = UnsafeMutablePointer<Float>.allocate(capacity: kdim * band * geo.ow)
+            Parallel.forEach(Swift.min(Parallel.threads, tiling.jobs)) { _ in
+                let col = UnsafeMutablePointer<Float>.allocate(capacity: tiling.columnFloats)
                 defer { col.deallocate() }
                 while let job = queue.next() {
-                    let i = job / bandsPerItem, r0 = (job % bandsPerItem) * band, r1 = Swift.min(geo.oh, r0 + band)
-                    let cols = (r1 - r0) * geo.ow
-                    geo.fillColumnsSerial(sx.value + i * geo.c * geo.h * geo.w, rows: r0..<r1, into: col, ld: cols)
+                    let (i, rows, cols) = tiling.tile(job)
+                    geo.fillColumnsSerial(sx.value + i * geo.c * geo.h * geo.w, rows: rows, into: col, ld: cols)
                     BLAS.sgemmSerial(m: cout, n: cols, k: kdim, a: sw.value, lda: kdim, b: col, ldb: cols,
-                               beta: 1, c: so.value + i * cout * hw + r0 * geo.ow, ldc: hw)
+                               beta: 1, c: so.value + i * cout * hw + rows.lowerBound * geo.ow, ldc: hw)
                 }
             }
         }
@@ -242,6 +239,28 @@ final class WorkQueue: @unchecked Sendable {
 }
 
 extension Im2ColGeometry {
+    /// The per-core tiles of a convolution over `items` images: bands of `band` output rows
+    /// whose im2col columns fit `budget` floats, numbered item by item (jobs `0..<jobs`).
+    struct Tiling {
+        let geo: Im2ColGeometry
+        let band, bandsPerItem, jobs: Int
+        /// Floats of one tile's im2col columns.
+        var columnFloats: Int { geo.kdim * band * geo.ow }
+
+        init(_ geo: Im2ColGeometry, items: Int, budget: Int) {
+            self.geo = geo
+            band = Swift.max(1, Swift.min(geo.oh, budget / (geo.kdim * geo.ow)))
+            bandsPerItem = (geo.oh + band - 1) / band
+            jobs = items * bandsPerItem
+        }
+
+        /// The item, output rows and column count of tile `job`.
+        func tile(_ job: Int) -> (item: Int, rows: Range<Int>, columns: Int) {
+            let r0 = (job % bandsPerItem) * band, r1 = Swift.min(geo.oh, r0 + band)
+            return (job / bandsPerItem, r0..<r1, (r1 - r0) * geo.ow)
+        }
+    }
+
     /// Visits every item `0..<n` in bands of output rows whose im2col columns (`[kdim, rows·Wo]`)
     /// fit in `budget` floats: `body(item, rows, columnCount, columnBuffer)`. The one buffer is
     /// reused for every band (forward, input-gradient and weight-gradient passes share this).
