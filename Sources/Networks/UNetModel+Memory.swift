@@ -19,7 +19,23 @@ extension UNetModel {
     /// a layer's own temporaries (im2col scratch of at most `Conv2D.columnBudget` floats, the
     /// T × T attention matrix); the VJP keeps every activation the backward pass reads until the
     /// pullback is released, plus the skip gradients and the largest layer's backward temporaries.
+    ///
+    /// A forward pass over more than `itemsPerPass` items runs chunk by chunk: its peak is one
+    /// chunk's pass plus the outputs of the chunks before it and the chunk's input copy, or the
+    /// final concatenation (every output twice), whichever is larger.
     public func workingBytes(items n: Int, height: Int, width: Int, withVJP: Bool) -> Int {
+        let chunk = itemsPerPass(height: height, width: width)
+        guard withVJP || n <= chunk else {
+            let pixels = height * width * MemoryLayout<Float>.size
+            let input = config.inChannels * pixels, output = config.outChannels * pixels
+            let chunked = passBytes(items: chunk, height: height, width: width, withVJP: false) + (n - chunk) * output + chunk * input
+            return Swift.max(chunked, 2 * n * output)
+        }
+        return passBytes(items: n, height: height, width: width, withVJP: withVJP)
+    }
+
+    /// The peak bytes of one pass over all `n` items (see `workingBytes`).
+    private func passBytes(items n: Int, height: Int, width: Int, withVJP: Bool) -> Int {
         enum Step { case layer(UNetLayer, floats: Int, height: Int, width: Int), concat(skip: Int) }
         var m = MemoryTally()
         let input = n * config.inChannels * height * width

@@ -38,12 +38,15 @@ func benchUNetProfile(quick: Bool) {
     var c = [Float](repeating: 0, count: n * n)
     let x1 = Random.normal([1, 3, 256, 256], using: &rng), x4 = Random.normal([4, 3, 256, 256], using: &rng)
     let blocked = { (body: () -> Void) in Conv2D.defaultKernel = .blocked; body(); Conv2D.defaultKernel = .tiled }
+    let cores = Parallel.threads
+    let oneCore = { (body: () -> Void) in Parallel.threads = 1; body(); Parallel.threads = cores }
     let t = Timing.bestInterleaved(of: quick ? 2 : 4, [
         { gemm(a, b, &c, n) },
         { blackHole(model(x1, t: [500])) },
         { blackHole(model(x4, t: [Float](repeating: 500, count: 4))) },
         { blocked { blackHole(model(x1, t: [500])) } },
         { withThreadedOpenBLAS { blackHole(model(x1, t: [500])) } },
+        { oneCore { blackHole(model(x1, t: [500])) } },
     ])
     Conv2D.defaultKernel = saved
     let g = 2 * pow(Double(n), 3) / t[0] / 1e9, f = model.flops(items: 1, height: 256, width: 256)
@@ -51,8 +54,21 @@ func benchUNetProfile(quick: Bool) {
     Report.row("256x256 batch 1 (interleaved)", Report.ms(t[1]) + "/eval", Report.fixed(eff) + " GFLOP/s",
                Report.fixed(100 * eff / g) + " % of sgemm " + Report.fixed(g))
     Report.row("256x256 batch 4 per item", Report.ms(t[2] / 4), Report.fixed(t[2] / 4 / t[1], 2) + "x batch 1")
+    // Whole items on separate cores (no work shared within a layer) cannot beat one core's time
+    // per item divided by the cores: the bound any batching by items has against batch 1.
+    Report.row("256x256 batch 1 on one core", Report.ms(t[5]) + "/eval",
+               Report.fixed(t[5] / t[1], 2) + "x on \(cores) cores; one item per core: >= " + Report.fixed(t[5] / Double(cores) / t[1], 2) + "x batch 1 per item")
     Report.row("256x256 batch 1, blocked convolutions", Report.ms(t[3]) + "/eval", Report.fixed(t[3] / t[1], 2) + "x the tiled kernel")
     Report.row("256x256 batch 1, OpenBLAS threads, mmap", Report.ms(t[4]) + "/eval", Report.fixed(t[4] / t[1], 2) + "x the default")
+
+    for side in [32, 64, 128] {
+        let y1 = Random.normal([1, 3, side, side], using: &rng), y4 = Random.normal([4, 3, side, side], using: &rng)
+        let b = Timing.bestInterleaved(of: quick ? 3 : 6, [
+            { blackHole(model(y1, t: [500])) },
+            { blackHole(model(y4, t: [Float](repeating: 500, count: 4))) },
+        ])
+        Report.row("\(side)x\(side) batch 4 per item", Report.ms(b[1] / 4), Report.fixed(b[1] / 4 / b[0], 2) + "x batch 1 (" + Report.ms(b[0]) + ")")
+    }
 
     benchElementwiseKernels(quick: quick, &rng)
     benchTrainerSteps(quick: quick)

@@ -30,4 +30,25 @@ struct ShippedUNetTests {
             #expect(after > patchAfter, "\(name): U-Net \(after) dB, patch prior \(patchAfter) dB")
         }
     }
+
+    /// A batch larger than one pass's pixels runs in chunks (here 2 + 1 items at 160²) and gives
+    /// each item what a pass over that item alone gives; the memory estimate of a chunked batch
+    /// grows by the outputs only.
+    @Test func largeBatchesRunInChunksWithTheSameOutputs() throws {
+        let model = try UNetPrior.shipped(stdlib: Self.stdlib).model
+        #expect(model.itemsPerPass(height: 160, width: 160) == 2)
+        #expect(model.itemsPerPass(height: 512, width: 512) == 1 && model.itemsPerPass(height: 32, width: 32) == 64)
+        var rng = SeededGenerator(seed: 3)
+        let x = Random.normal([3, 3, 160, 160], using: &rng), t: [Float] = [30, 400, 900]
+        let batch = model(x, t: t)
+        #expect(batch.shape == [3, 3, 160, 160])
+        for i in 0..<3 {
+            let alone = model(x.items(i..<(i + 1)), t: [t[i]])
+            let worst = zip(batch.item(i).scalars, alone.scalars).map { abs($0 - $1) }.max() ?? .infinity
+            #expect(worst <= 1e-5, "item \(i): \(worst)")
+        }
+        let one = model.workingBytes(items: 1, height: 256, width: 256, withVJP: false)
+        let eight = model.workingBytes(items: 8, height: 256, width: 256, withVJP: false)
+        #expect(eight < one + 7 * 4 * 3 * 256 * 256 * 4)
+    }
 }
