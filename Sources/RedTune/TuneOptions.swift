@@ -15,13 +15,24 @@ struct TuneOptions {
     var trajectories = false
     var resume: [String] = []
     var maxSteps = 250
-    /// `--stages warm`: only RED-diff's warm-start stage, against the prior's current settings.
-    var warmOnly = false
+    /// Which of RED-diff's stages run (`--stages`).
+    var stages = Stages.all
+
+    /// `--stages`: every stage, or one of RED-diff's optional stages alone against the prior's
+    /// current settings.
+    enum Stages: String, CaseIterable {
+        /// Every method's whole sweep.
+        case all
+        /// Only RED-diff's warm start (`init=classical` on a time grid below tmax).
+        case warm
+        /// Only RED-diff's learning-rate schedules (`lrschedule=linear|cosine`, lr ×1, 2, 4).
+        case schedule
+    }
 
     static let usage = """
         usage: red-tune PRIOR [--photos DIR] [--out DIR] [--crops N] [--side N] [--scale N] [--seed N]
                               [--methods reddiff,pigdm,ddrm,dps] [--tasks inpaint-70,sr4,…] [--max-steps N]
-                              [--resume SWEEP.csv] [--trajectories] [--stages all|warm]
+                              [--resume SWEEP.csv] [--trajectories] [--stages all|warm|schedule]
           Sweeps the samplers' settings on seeded crops of the training photos (never the evaluation
           images) and writes the sweep (sweep.csv, summary.md, sweep.png) and the chosen settings
           (settings.json, for Scripts/set-prior-settings.py) to --out.
@@ -33,6 +44,8 @@ struct TuneOptions {
                          mean scores of an earlier run's log (repeatable)
           --stages warm  only RED-diff's warm-start stage (init=classical on a time grid below tmax), scored against
                          the prior's current settings; the better of the two is written (default: all stages)
+          --stages schedule  only RED-diff's learning-rate schedules (linear, cosine; lr ×1, 2, 4 at the current
+                         steps), scored against the prior's current settings; the better is written
           --trajectories also record RED-diff's PSNR trajectory at 1000 steps for lr 0.5, lr 0.1 and the chosen settings
         """
 
@@ -71,11 +84,11 @@ struct TuneOptions {
                 }
             case "--trajectories": o.trajectories = true
             case "--stages":
-                switch try value() {
-                case "all": o.warmOnly = false
-                case "warm": o.warmOnly = true
-                case let s: throw EvaluationError.input("unknown stages '\(s)'; choose all or warm")
+                let v = try value()
+                guard let stages = Stages(rawValue: v) else {
+                    throw EvaluationError.input("unknown stages '\(v)'; choose \(Stages.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
+                o.stages = stages
             case "--resume": o.resume.append(try value())
             case "--max-steps": o.maxSteps = try integer(try value(), min: 1)
             case "-h", "--help": throw EvaluationError.input(usage)

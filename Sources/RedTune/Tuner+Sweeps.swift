@@ -64,16 +64,30 @@ extension Tuner {
         return warm.psnr > base.psnr || fewer && warm.psnr >= base.psnr - 0.2 ? warm : base
     }
 
-    /// `--stages warm`: the prior's current RED-diff settings for the family (as a bare `solve
-    /// reddiff` runs them, written out) against the warm-start grid.
-    func sweepWarmOnly(_ family: RecommendedSettings.TaskFamily) {
+    /// The prior's current RED-diff settings for the family, as a bare `solve reddiff` runs them,
+    /// written out and scored.
+    func currentREDDiff(_ family: RecommendedSettings.TaskFamily) -> Point {
         let current = cases[family]?.first?.session.session.state.priorSettings?.options(method: "reddiff", family: family) ?? [:]
         let defaults = REDDiffOptions()
         var opts: [(String, String)] = [("steps", current["steps"] ?? String(defaults.steps)), ("lr", current["lr"] ?? Self.format(defaults.lr)),
                                         ("lambda", current["lambda"] ?? Self.format(defaults.lambda))]
         for (k, v) in current.sorted(by: { $0.key < $1.key }) where !["steps", "lr", "lambda"].contains(k) { opts.append((k, v)) }
-        let base = score(family, "reddiff", "current", opts)
-        record(family, "reddiff", warmStart(family, over: base))
+        return score(family, "reddiff", "current", opts)
+    }
+
+    /// The learning-rate schedules (`REDDiffOptions.LearningRateSchedule`, the constant rate
+    /// aside) × lr ×1, 2, 4 at `base`'s step count: a decaying rate moves μ less in the last
+    /// steps, at the smallest t, where a noisy task's solve starts to fit the noise. The best is
+    /// taken when it scores higher than `base`.
+    func schedules(_ family: RecommendedSettings.TaskFamily, over base: Point) -> Point {
+        guard let lr = Double(base.value("lr")) else { return base }
+        let grid = REDDiffOptions.LearningRateSchedule.allCases.filter { $0 != .constant }.flatMap { schedule in
+            [1.0, 2.0, 4.0].map { f in
+                score(family, "reddiff", "schedule", with(with(base, "lrschedule", schedule.rawValue), "lr", Self.format(lr * f)))
+            }
+        }
+        guard let best = grid.max(by: { $0.psnr < $1.psnr }), best.psnr > base.psnr else { return base }
+        return best
     }
 
     /// ΠGDM and DDRM: the fewest steps within 0.2 dB of the best of a short grid.
@@ -98,8 +112,9 @@ extension Tuner {
                     continue
                 }
                 switch method {
-                case "reddiff" where options.warmOnly: sweepWarmOnly(family)
-                case _ where options.warmOnly: continue
+                case "reddiff" where options.stages == .warm: record(family, "reddiff", warmStart(family, over: currentREDDiff(family)))
+                case "reddiff" where options.stages == .schedule: record(family, "reddiff", schedules(family, over: currentREDDiff(family)))
+                case _ where options.stages != .all: continue
                 case "reddiff": sweepREDDiff(family)
                 case "pigdm": sweepSteps(family, method: "pigdm", grid: ["25", "50", "100"])
                 case "ddrm": sweepSteps(family, method: "ddrm", grid: ["10", "20", "50"])
