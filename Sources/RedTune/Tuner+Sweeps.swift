@@ -96,10 +96,22 @@ extension Tuner {
         if let best = Tuner.fewestSteps(points) { record(family, method, best) }
     }
 
-    /// DPS: the guidance step ζ at 100 steps (1000 steps is out of reach of a sweep on a CPU).
+    /// DPS: the guidance step ζ at 100 steps (1000 steps is out of reach of a sweep on a CPU),
+    /// ζ ∈ {0.3, 1, 3}; a best ζ at an edge of the grid is followed outwards (×3 or ÷3, at most
+    /// twice) while that helps.
     func sweepDPS(_ family: RecommendedSettings.TaskFamily) {
-        let points = ["0.3", "1", "3"].map { z in score(family, "dps", "zeta", [("steps", "100"), ("zeta", z)]) }
-        if let best = points.max(by: { $0.psnr < $1.psnr }) { record(family, "dps", best) }
+        let zetas = [0.3, 1, 3]
+        let points = zetas.map { z in score(family, "dps", "zeta", [("steps", "100"), ("zeta", Self.format(z))]) }
+        guard var best = points.max(by: { $0.psnr < $1.psnr }), let z = Double(best.value("zeta")) else { return }
+        let factor = z == zetas.last ? 3.0 : z == zetas.first ? 1 / 3.0 : 1
+        var next = z
+        for _ in 0..<2 where factor != 1 {
+            next *= factor
+            let p = score(family, "dps", "zeta", with(best, "zeta", Self.format(next)))
+            guard p.psnr > best.psnr else { break }
+            best = p
+        }
+        record(family, "dps", best)
     }
 
     /// Every requested method on every family.
