@@ -53,7 +53,7 @@ struct DPSGuidance: Guidance {
     let op: any ForwardOperator
     let zeta: Double
 
-    func cotangent(x0: Tensor, ax: Tensor, residual: Tensor) -> Tensor { op.vjp(at: x0, residual) * -2 }
+    func cotangent(x0: Tensor, ax: Tensor, residual: Tensor, t: Int) -> Tensor { op.vjp(at: x0, residual) * -2 }
 
     func guide(_ next: inout Tensor, gradient g: Tensor, squaredResiduals: [Double], t: Int, s: Int) -> Double {
         let n = squaredResiduals.count

@@ -42,7 +42,7 @@ struct GuidedDDIM {
                 let r = problem.y - ax
                 let sq = r.squaredNorm()
                 squares.append(sq); loss += sq / Double(Swift.max(r.count, 1)) / 2
-                cot.append(guidance.cotangent(x0: xi, ax: ax, residual: r))
+                cot.append(guidance.cotangent(x0: xi, ax: ax, residual: r, t: t))
             }
             let (_, g) = prior.x0WithVJP(x, t: t, cotangent: Tensor.stacked(cot), using: &priorRng)
             let z = noise.batch(n, itemShape)
@@ -60,8 +60,8 @@ struct GuidedDDIM {
 /// How a guided DDIM sampler steers each step toward the measurement: the cotangent of x̂0 it
 /// pulls back through the prior, and the step it takes along the resulting g.
 protocol Guidance {
-    /// The cotangent of x̂0 of one solution, given x̂0, A(x̂0) and r = y − A(x̂0).
-    func cotangent(x0: Tensor, ax: Tensor, residual: Tensor) -> Tensor
+    /// The cotangent of x̂0 of one solution, given x̂0, A(x̂0) and r = y − A(x̂0) at time t.
+    func cotangent(x0: Tensor, ax: Tensor, residual: Tensor, t: Int) -> Tensor
     /// Applies the guidance to the DDIM step's result `next` `[n, item…]` given g, ‖r‖² per
     /// solution, and the step t → s; returns the (mean) step size to log.
     func guide(_ next: inout Tensor, gradient g: Tensor, squaredResiduals: [Double], t: Int, s: Int) -> Double

@@ -46,9 +46,11 @@ extension CommandTable {
         },
         SolverBinding(variant: VariantSpec(PiGDMOptions.name, "", "pseudo-inverse guided diffusion",
                                            [steps(PiGDMOptions().steps), eta(PiGDMOptions().eta),
-                                            .number("scale", PiGDMOptions().scale, "guidance scale", min: 0)]),
+                                            .number("scale", PiGDMOptions().scale, "guidance scale", min: 0),
+                                            .choice("form", PiGDMOptions().form, "noiseless: A⁺y − A⁺A x̂0 (upstream); noisy: the paper's σ_y-aware guidance")]),
                       problem: .inverse) { a, steps in
-            .pigdm(PiGDMOptions(steps: steps, eta: try a.number("eta"), scale: try a.number("scale")))
+            .pigdm(PiGDMOptions(steps: steps, eta: try a.number("eta"), scale: try a.number("scale"),
+                                form: try a.choice("form", as: PiGDMOptions.Form.self)))
         },
         SolverBinding(variant: VariantSpec(DDRMOptions.name, "", "denoising diffusion restoration",
                                            [steps(DDRMOptions().steps), eta(DDRMOptions().eta, "η"),

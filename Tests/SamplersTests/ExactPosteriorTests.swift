@@ -46,6 +46,7 @@ import Diffusion
         (8, redDiffInDataUnits),
         (8, .dps(DPSOptions(zeta: 0.5, steps: 200))),
         (8, .pigdm(PiGDMOptions(steps: 100))),
+        (8, .pigdm(PiGDMOptions(steps: 100, form: .noisy))),
         (8, .ddrm(DDRMOptions(steps: 20))),
         (80, redDiffInDataUnits),
         (80, .dps(DPSOptions(zeta: 0.5, steps: 1000))),
