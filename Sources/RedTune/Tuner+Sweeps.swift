@@ -90,10 +90,17 @@ extension Tuner {
         return best
     }
 
-    /// ΠGDM and DDRM: the fewest steps within 0.2 dB of the best of a short grid.
-    func sweepSteps(_ family: RecommendedSettings.TaskFamily, method: String, grid: [String]) {
-        let points = grid.map { s in score(family, method, "steps", [("steps", s)]) }
+    /// ΠGDM and DDRM: the fewest steps within 0.2 dB of the best of a short grid (the better
+    /// scoring of equal step counts), each step count with every set of `variants` (extra
+    /// options; `[[]]`: the method's defaults only).
+    func sweepSteps(_ family: RecommendedSettings.TaskFamily, method: String, grid: [String], variants: [[(String, String)]] = [[]]) {
+        let points = variants.flatMap { extra in grid.map { s in score(family, method, "steps", [("steps", s)] + extra) } }
         if let best = Tuner.fewestSteps(points) { record(family, method, best) }
+    }
+
+    /// ΠGDM's guidance forms: the default (noiseless, no option written) and `form=noisy`.
+    static let piGDMForms: [[(String, String)]] = PiGDMOptions.Form.allCases.map { form in
+        form == PiGDMOptions().form ? [] : [("form", form.rawValue)]
     }
 
     /// DPS: the guidance step ζ at 100 steps (1000 steps is out of reach of a sweep on a CPU),
@@ -128,7 +135,7 @@ extension Tuner {
                 case "reddiff" where options.stages == .schedule: record(family, "reddiff", schedules(family, over: currentREDDiff(family)))
                 case _ where options.stages != .all: continue
                 case "reddiff": sweepREDDiff(family)
-                case "pigdm": sweepSteps(family, method: "pigdm", grid: ["25", "50", "100"])
+                case "pigdm": sweepSteps(family, method: "pigdm", grid: ["25", "50", "100"], variants: Tuner.piGDMForms)
                 case "ddrm": sweepSteps(family, method: "ddrm", grid: ["10", "20", "50"])
                 case "dps": sweepDPS(family)
                 default: break

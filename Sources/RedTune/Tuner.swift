@@ -114,8 +114,9 @@ final class Tuner {
     /// The smallest step count whose score is within `tolerance` dB of the best.
     static func fewestSteps(_ candidates: [Point], tolerance: Double = 0.2) -> Point? {
         guard let best = candidates.max(by: { $0.psnr < $1.psnr }) else { return nil }
+        func steps(_ p: Point) -> Int { Int(p.value("steps")) ?? 0 }
         return candidates.filter { $0.psnr >= best.psnr - tolerance }
-            .min { (Int($0.value("steps")) ?? 0) < (Int($1.value("steps")) ?? 0) }
+            .min { steps($0) != steps($1) ? steps($0) < steps($1) : $0.psnr > $1.psnr }
     }
 
     /// Reads an earlier sweep.csv (the rows this tool writes), or the log it printed (mean scores).
