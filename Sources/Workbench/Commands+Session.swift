@@ -1,5 +1,6 @@
 import Foundation
 import ScriptLang
+import Samplers
 import TensorCore
 
 extension Session {
@@ -78,7 +79,7 @@ extension Session {
                                               suggestion: EditDistance.suggestion(for: v, among: spec.variants.map(\.name))), a.positionals[1].range)
             }
             var text = Help.command(spec, variant: v)
-            if name == "solve", state.prior != nil { text += "\n" + settingsNote(method: v ?? "reddiff") }
+            if name == "solve", state.prior != nil { text += "\n" + (v.map { [settingsNote(method: $0)] } ?? settingsNotes()).joined(separator: "\n") }
             output(text)
         } else if let def = state.definitions[name] {
             output("\(name) " + def.parameters.map { "\($0.0)=\($0.1.source)" }.joined(separator: " ") + "\n  defined with 'def'")
@@ -102,6 +103,14 @@ extension Session {
         return "\(method) for \(family): \(values) (from the prior: \(fromPrior.map(\.option).joined(separator: ", ")); the rest official defaults)"
     }
 
+    /// The `settingsNote` of RED-diff and of every other solver the prior recommends settings
+    /// for in the current task family.
+    func settingsNotes() -> [String] {
+        CommandTable.solvers.map(\.name)
+            .filter { $0 == REDDiffOptions.name || settingsInForce(method: $0).contains { $0.source == "prior" } }
+            .map { settingsNote(method: $0) }
+    }
+
     /// The text of `show`.
     public var showText: String {
         var lines: [String] = []
@@ -112,7 +121,9 @@ extension Session {
         let y = state.y.map { $0.summary + (state.observedFrom.map { "  (observed: \($0))" } ?? (state.yStale ? "  (stale: measured again before solve)" : "")) }
         lines.append("y       " + (y ?? "not measured"))
         lines.append("prior   " + (state.prior == nil ? "none" : state.priorName))
-        if state.prior != nil { lines.append("solve   " + settingsNote(method: "reddiff")) }
+        if state.prior != nil {
+            for (i, note) in settingsNotes().enumerated() { lines.append((i == 0 ? "solve   " : "        ") + note) }
+        }
         if state.order.isEmpty {
             lines.append("results none")
         } else {
