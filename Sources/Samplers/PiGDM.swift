@@ -12,10 +12,10 @@ public struct PiGDMOptions: Sendable, Equatable {
         case noiseless
         /// c = r_t²·Aᵀ(r_t² A Aᵀ + σ_y² I)⁻¹(y − A x̂0), r_t² = 1 − ᾱ_t: the paper's likelihood
         /// for y = Ax + σ_y n (its Eq. 7, the variance of x0 given x_t taken as r_t²), scaled by
-        /// r_t² so that it equals A⁺(y − A x̂0) at σ_y = 0. It is the Tikhonov-damped
-        /// least-squares solution of A c = y − A x̂0 with δ = σ_y/r_t, solved by CGLS: where the
-        /// noise level of x̂0 falls below σ_y, directions with singular values under δ follow
-        /// the prior instead of the amplified noise of y.
+        /// r_t² so that it equals A⁺(y − A x̂0) at σ_y = 0 (the exact A⁺, undamped even for a
+        /// blur). It is the Tikhonov-damped least-squares solution of A c = y − A x̂0 with
+        /// δ = σ_y/r_t, solved by CGLS: where the noise level of x̂0 falls below σ_y, directions
+        /// with singular values under δ follow the prior instead of the amplified noise of y.
         case noisy
     }
 
@@ -66,7 +66,7 @@ enum PiGDM {
         let pinvY = problem.op.stablePseudoInverse(problem.y)
         return try loop.solve(problem, n: n, base: base, control: control, pinvY: pinvY,
                               guidance: PiGDMGuidance(op: problem.op, pinvY: pinvY, schedule: schedule, scale: options.scale,
-                                                      form: options.form, sigmaY: Double(problem.sigmaY)))
+                                                      form: options.form, sigmaY: problem.sigmaY))
     }
 }
 
