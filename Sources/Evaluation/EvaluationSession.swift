@@ -2,6 +2,7 @@ import Foundation
 import TensorCore
 import Samplers
 import Workbench
+import Degradations
 
 /// A quiet `red` session for benchmarks and tuning: statements run exactly as a user types them
 /// (so solves use the prior's recommended settings for every option left out), and results are
@@ -36,6 +37,14 @@ public final class EvaluationSession {
     public func result(_ name: String) throws -> Tensor {
         guard let d = session.state.values[name] else { throw EvaluationError.missingResult(name) }
         return d.first
+    }
+
+    /// `estimate` aligned against x over the ambiguities of A, and the choices made, when A has
+    /// any: Fourier magnitudes fix each channel only up to sign and point reflection
+    /// (`PhaseRetrieval.aligned`). nil for every other operator, or without x.
+    public func aligned(_ estimate: Tensor) throws -> (aligned: Tensor, choices: [PhaseRetrieval.Ambiguity])? {
+        guard let x = truth, let phase = try session.currentProblem().op as? PhaseRetrieval else { return nil }
+        return phase.aligned(estimate, to: x)
     }
 
     /// The PSNR in dB of a model-space image against x, both mapped to [0, 1] (the estimate clamped).

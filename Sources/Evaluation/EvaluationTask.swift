@@ -45,7 +45,8 @@ public enum EvaluationTask: String, Sendable, CaseIterable {
         case .inpainting: return .inpainting
         case .superResolution: return .superResolution
         case .gaussianDeblur, .motionDeblur: return .deblurring
-        case .phaseRetrieval, .hdr: return .other
+        case .phaseRetrieval: return .phaseRetrieval
+        case .hdr: return .other
         }
     }
 

@@ -27,16 +27,21 @@ struct TuneOptions {
         case warm
         /// Only RED-diff's learning-rate schedules (`lrschedule=linear|cosine`, lr ×1, 2, 4).
         case schedule
+        /// Only RED-diff's regulariser weighting f(r_t) (`weight=…`, λ ×¼, 1, 4, then ×½, ×2)
+        /// and the step count around the current one (×¾, ×1½).
+        case weighting
     }
 
     static let usage = """
         usage: red-tune PRIOR [--photos DIR] [--out DIR] [--crops N] [--side N] [--scale N] [--seed N]
                               [--methods reddiff,pigdm,ddrm,dps] [--tasks inpaint-70,sr4,…] [--max-steps N]
-                              [--resume SWEEP.csv] [--trajectories] [--stages all|warm|schedule]
+                              [--resume SWEEP.csv] [--trajectories] [--stages all|warm|schedule|weighting]
           Sweeps the samplers' settings on seeded crops of the training photos (never the evaluation
           images) and writes the sweep (sweep.csv, summary.md, sweep.png) and the chosen settings
           (settings.json, for Scripts/set-prior-settings.py) to --out.
           --crops N      crops per task (default 2), each from a different photo
+          --tasks LIST   default the linear tasks (inpaint-70, sr4, deblur-gauss, deblur-motion); phase and hdr
+                         too (RED-diff and DPS; phase retrieval scored up to each channel's sign and point reflection)
           --side N       crop side (default 64); --scale N: photos are first resized to this shorter side (default 256)
           --max-steps N  RED-diff prefers the best setting with at most N steps (default 250) when it is within
                          0.5 dB of the best setting found
@@ -46,6 +51,8 @@ struct TuneOptions {
                          the prior's current settings; the better of the two is written (default: all stages)
           --stages schedule  only RED-diff's learning-rate schedules (linear, cosine; lr ×1, 2, 4 at the current
                          steps), scored against the prior's current settings; the better is written
+          --stages weighting  only RED-diff's regulariser weighting (every f(r_t), λ ×¼, 1, 4 followed outwards, then ×½, ×2) and
+                         the step count ×¾, ×1½ around the current settings; the better is written
           --trajectories also record RED-diff's PSNR trajectory at 1000 steps for lr 0.5, lr 0.1 and the chosen settings
         """
 
@@ -77,8 +84,8 @@ struct TuneOptions {
                 }
             case "--tasks":
                 o.tasks = try value().split(separator: ",").map { name in
-                    guard let t = EvaluationTask(rawValue: String(name)), t.isLinear else {
-                        throw EvaluationError.input("unknown task '\(name)'; choose from \(EvaluationTask.linear.map(\.rawValue).joined(separator: ", "))")
+                    guard let t = EvaluationTask(rawValue: String(name)) else {
+                        throw EvaluationError.input("unknown task '\(name)'; choose from \(EvaluationTask.allCases.map(\.rawValue).joined(separator: ", "))")
                     }
                     return t
                 }

@@ -90,6 +90,42 @@ extension Tuner {
         return best
     }
 
+    /// The regulariser weightings f(r_t) other than `base`'s, each with λ ×¼, 1, 4; a best λ at an
+    /// edge of that grid is followed outwards (×4 or ÷4, at most four times: the weightings differ
+    /// by orders of magnitude at large t), then refined ×½, ×2; then the step count ×¾ and ×1½
+    /// around the winner (the fixed step grid jumps from 100 to 250). The best is taken when it
+    /// scores higher than `base`.
+    func weightings(_ family: RecommendedSettings.TaskFamily, over base: Point) -> Point {
+        guard let lambda = Double(base.value("lambda")) else { return base }
+        let current = REDDiffOptions.Weighting(rawValue: base.value("weight")) ?? REDDiffOptions().weighting
+        var best = base
+        for w in REDDiffOptions.Weighting.allCases where w != current {
+            let factors = [0.25, 1.0, 4.0]
+            let grid = factors.map { f in
+                score(family, "reddiff", "weighting", with(with(base, "weight", w.rawValue), "lambda", Self.format(lambda * f)))
+            }
+            guard var top = grid.max(by: { $0.psnr < $1.psnr }), var l = Double(top.value("lambda")) else { continue }
+            let outward = l == lambda * factors[2] ? 4.0 : l == lambda * factors[0] ? 0.25 : 1
+            for _ in 0..<4 where outward != 1 {
+                let p = score(family, "reddiff", "weighting", with(top, "lambda", Self.format(l * outward)))
+                guard p.psnr > top.psnr else { break }
+                top = p; l *= outward
+            }
+            for f in [0.5, 2.0] {
+                let p = score(family, "reddiff", "weighting", with(top, "lambda", Self.format(l * f)))
+                if p.psnr > top.psnr { top = p }
+            }
+            if top.psnr > best.psnr { best = top }
+        }
+        if let steps = Int(best.value("steps")) {
+            for f in [0.75, 1.5] {
+                let p = score(family, "reddiff", "steps", with(best, "steps", String(Int((Double(steps) * f).rounded()))))
+                if p.psnr > best.psnr { best = p }
+            }
+        }
+        return best
+    }
+
     /// ΠGDM and DDRM: the fewest steps within 0.2 dB of the best of a short grid (the better
     /// scoring of equal step counts), each step count with every set of `variants` (extra
     /// options; `[[]]`: the method's defaults only).
@@ -133,6 +169,7 @@ extension Tuner {
                 switch method {
                 case "reddiff" where options.stages == .warm: record(family, "reddiff", warmStart(family, over: currentREDDiff(family)))
                 case "reddiff" where options.stages == .schedule: record(family, "reddiff", schedules(family, over: currentREDDiff(family)))
+                case "reddiff" where options.stages == .weighting: record(family, "reddiff", weightings(family, over: currentREDDiff(family)))
                 case _ where options.stages != .all: continue
                 case "reddiff": sweepREDDiff(family)
                 case "pigdm": sweepSteps(family, method: "pigdm", grid: ["25", "50", "100"], variants: Tuner.piGDMForms)

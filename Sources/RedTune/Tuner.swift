@@ -14,8 +14,14 @@ final class Tuner {
         /// Whether A has a singular value decomposition (DDRM needs one).
         let hasSVD: Bool
 
-        /// Whether `method` can solve this case.
-        func admits(_ method: String) -> Bool { method != "ddrm" || hasSVD }
+        /// Whether `method` can solve this case: DDRM needs an SVD of A, ΠGDM a linear A.
+        func admits(_ method: String) -> Bool {
+            switch method {
+            case "ddrm": return hasSVD
+            case "pigdm": return task.isLinear
+            default: return true
+            }
+        }
     }
 
     /// One scored setting: the options as typed after `solve METHOD`.
@@ -92,7 +98,9 @@ final class Tuner {
             }
             do {
                 try c.session.run("set seed=\(options.seed + 1)\nsolve \(method) \(text) as tune")
-                let p = try c.session.psnr(try c.session.result("tune"))
+                // phase retrieval is scored up to its trivial ambiguities (sign, point reflection)
+                let x = try c.session.result("tune")
+                let p = try c.session.psnr(try c.session.aligned(x)?.aligned ?? x)
                 let s = c.session.trace("tune")?.seconds ?? 0
                 psnrs.append(p); seconds.append(s)
                 rows.append("\(family.rawValue),\(c.task.rawValue),\(c.photo),\(method),\(stage),\(text),\(String(format: "%.3f,%.2f", p, s))")

@@ -14,7 +14,7 @@ public struct RecommendedSettings: Sendable, Equatable {
 
     /// The task families settings may differ by, read off the forward operator.
     public enum TaskFamily: String, Sendable, CaseIterable {
-        case inpainting, superResolution = "super-resolution", deblurring, other
+        case inpainting, superResolution = "super-resolution", deblurring, phaseRetrieval = "phase-retrieval", other
     }
 
     /// method → family name (or `default`) → option → value.

@@ -97,10 +97,12 @@ public struct SessionState: Sendable {
         if observedFrom == nil { yStale = true }
     }
 
-    /// The task family of A, for the prior's recommended settings: super-resolution when A
-    /// downsamples, else deblurring when it blurs, else inpainting when it masks, else other.
+    /// The task family of A, for the prior's recommended settings: phase retrieval when A takes
+    /// Fourier magnitudes, else super-resolution when it downsamples, else deblurring when it
+    /// blurs, else inpainting when it masks, else other.
     public var taskFamily: RecommendedSettings.TaskFamily {
         let roles = chain.map(\.kind.role)
+        if roles.contains(.phase) { return .phaseRetrieval }
         if roles.contains(.downsample) { return .superResolution }
         if roles.contains(.blur) { return .deblurring }
         if roles.contains(.mask) { return .inpainting }

@@ -71,3 +71,39 @@ let nonlinearCases: [OperatorCase] = [
         #expect(op.vjp(at: Tensor(shape: [3], scalars: [-0.8, 0.2, 0.7]), Tensor.ones([3])).scalars == [0, 2, 0])
     }
 }
+
+/// Fourier magnitudes determine a channel only up to sign and point reflection.
+@Suite struct PhaseAmbiguityTests {
+    @Test(arguments: [[3, 16, 12], [1, 9, 7]])
+    func everyVariantHasTheSameMagnitudes(_ shape: [Int]) throws {
+        let op = try PhaseRetrieval(shape: shape, oversample: 2)
+        let x = testImage(shape)
+        let y = op.apply(x)
+        let h = shape[1], w = shape[2]
+        for a in PhaseRetrieval.Ambiguity.allCases {
+            var v = x
+            for ch in 0..<shape[0] { for i in 0..<h { for j in 0..<w {
+                let (ii, jj) = a == .reflected || a == .negatedReflected ? (h - 1 - i, w - 1 - j) : (i, j)
+                let s: Float = a == .negated || a == .negatedReflected ? -1 : 1
+                v[ch, i, j] = s * x[ch, ii, jj]
+            } } }
+            #expect(distance(op.apply(v), y) < 1e-4 * Double(y.norm()), "\(a)")
+            if a != .identity { #expect(distance(v, x) > 0.1 * Double(x.norm()), "\(a) is a different image") }
+            // aligning the variant to x recovers x exactly, channel by channel
+            let (back, choices) = op.aligned(v, to: x)
+            #expect(distance(back, x) < 1e-6, "\(a)")
+            #expect(choices == Array(repeating: a, count: shape[0]))
+        }
+    }
+
+    @Test func channelsAlignSeparately() throws {
+        let shape = [3, 8, 10]
+        let op = try PhaseRetrieval(shape: shape, oversample: 2)
+        let x = testImage(shape)
+        var v = x
+        for i in 0..<8 { for j in 0..<10 { v[1, i, j] = -x[1, 7 - i, 9 - j]; v[2, i, j] = -x[2, i, j] } }
+        let (back, choices) = op.aligned(v, to: x)
+        #expect(choices == [.identity, .negatedReflected, .negated])
+        #expect(distance(back, x) < 1e-6)
+    }
+}

@@ -21,6 +21,14 @@ struct EvaluationTests {
         #expect(truth.shape == [3, 48, 48])
         #expect(problem.op.isLinear == task.isLinear)
         #expect(s.session.state.taskFamily == task.family)
+        // only phase retrieval is scored up to ambiguities; −x is one of them, per channel
+        if let (aligned, choices) = try s.aligned(truth * -1) {
+            #expect(task == .phaseRetrieval)
+            #expect(choices == [.negated, .negated, .negated])
+            #expect(aligned == truth)
+        } else {
+            #expect(task != .phaseRetrieval)
+        }
         for method in ClassicalMethod.allCases {
             let x = method.reconstruct(y: problem.y, op: problem.op, truth: truth)
             #expect((x != nil) == (task.classical.contains(method) || (method == .tikhonov || method == .tv) && task.isLinear

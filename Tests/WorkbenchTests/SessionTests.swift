@@ -46,6 +46,15 @@ struct SessionTests {
         #expect(!text.contains("dps for deblurring"))   // unet recommends nothing for DPS
     }
 
+    /// Phase retrieval is a task family of its own, HDR is `other`.
+    @Test(arguments: [("phase_retrieval", "phase-retrieval"), ("hdr_task", "other"), ("sr4", "super-resolution")])
+    func showNamesTheTaskFamily(task: String, family: String) {
+        let (s, lines) = session()
+        _ = s.loadStdlib(GoldenTests.root.appendingPathComponent("Stdlib").path)
+        #expect(s.run("load \"Stdlib/images/coffee-64.png\"; \(task); prior unet; show", name: "<prompt>") == .success)
+        #expect(lines().joined(separator: "\n").contains("solve   reddiff for \(family):"))
+    }
+
     @Test func completionOfCommandsOptionsAndValues() {
         let (s, _) = session()
         #expect(s.completions(line: "sol") == ["solve"])
