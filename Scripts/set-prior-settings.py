@@ -10,7 +10,8 @@ Only the header changes; the tensor bytes are copied unchanged. The file is repl
 """
 import json, os, struct, sys, tempfile
 
-FAMILIES = {"default", "inpainting", "super-resolution", "deblurring", "other"}
+# the task families of RecommendedSettings.TaskFamily (a test keeps the two equal), and "default"
+FAMILIES = {"default", "inpainting", "super-resolution", "deblurring", "phase-retrieval", "other"}
 
 def read_header(path):
     with open(path, "rb") as f:

@@ -72,6 +72,7 @@ extension CommandTable {
 
     static let solveCommon: [OptionSpec] = [
         .integer("n", 1, "independent solutions, one seed each", min: 1, max: Sampler.maxSolutions),
+        .choice("keep", SolutionSelection.all, "all n solutions, or the one that fits y best (fit: restarts for phase retrieval)"),
         .integer("stop", nil, "stop after this many of the steps (how `save session` records an interrupted solve)", min: 0),
     ]
 

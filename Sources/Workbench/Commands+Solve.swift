@@ -20,6 +20,7 @@ extension Session {
         // the defaults are the command table's; a method without steps (pinv) takes one
         let steps = a.spec?.option("steps", for: methodName) == nil ? 1 : try a.integer("steps", max: prior?.schedule.count ?? 1000)
         let n = try a.integer("n")
+        let keep = try a.choice("keep", as: SolutionSelection.self)
         let stopAt = a.has("stop") ? try a.integer("stop", max: steps) : nil
         let method = try solver.make(a, steps)
 
@@ -68,7 +69,10 @@ extension Session {
             bar.finish()
             throw failure(a, "\(error)")
         }
-        store(solution.samples, name: name, n: n, a: a, origin: sourceText(a), seconds: solution.trace.seconds, isImage: problem.isImage)
+        let kept = keep.kept(solution, problem: problem)
+        if kept.count < n { status("kept solution \(kept.map { String($0 + 1) }.joined(separator: ", ")) of \(n), the best fit to y") }
+        let samples = kept.count == n ? solution.samples : Tensor.stacked(kept.map(solution.item))
+        store(samples, name: name, n: kept.count, a: a, origin: sourceText(a), seconds: solution.trace.seconds, isImage: problem.isImage)
         state.traces[name] = solution.trace
         if solution.trace.stopReason == .cancelled, stopAt != 0 {
             let taken = solution.trace.rows.count

@@ -2,6 +2,7 @@ import Foundation
 import ScriptLang
 import Testing
 @testable import Workbench
+import TensorCore
 
 struct SessionTests {
     func session() -> (Session, () -> [String]) {
@@ -123,5 +124,23 @@ struct NestingTests {
         #expect(d.description.contains("'run \"\(path)\"' is nested too deeply (more than \(Session.maxRunDepth) nested runs and calls)"))
         #expect(Session.maxRunDepth == 16)
         #expect(!d.description.contains("more than \(Session.maxCallDepth)"))   // not the call limit (the path may hold any digits)
+    }
+}
+
+/// `keep=fit` keeps the one of n solutions whose A(x) is closest to y.
+struct SolutionSelectionTests {
+    @Test func keepFitStoresTheBestFittingSolution() throws {
+        let s = Session(seed: 5, output: { _ in }, status: { _ in })
+        for line in ["prior gmm grid dim=4", "sample prior", "sense rows=2", "noise 0.3", "measure",
+                     "set seed=9", "solve reddiff n=3 steps=20 lr=0.1 as all", "set seed=9", "solve reddiff n=3 steps=20 lr=0.1 keep=fit as fit"] {
+            #expect(s.run(line, name: "<prompt>") == .success, "\(line)")
+        }
+        let all = try #require(s.state.values["all"]?.tensor), fit = try #require(s.state.values["fit"]?.tensor)
+        let problem = try s.currentProblem()
+        let misfit = (0..<3).map { (problem.y - problem.op.apply(all.item($0))).squaredNorm() }
+        let best = try #require(misfit.indices.min { misfit[$0] < misfit[$1] })
+        #expect(fit == all.item(best))
+        #expect(s.state.values["fit"]?.isBatch == false)
+        #expect(s.run("solve reddiff keep=best", name: "<prompt>") != .success)
     }
 }
