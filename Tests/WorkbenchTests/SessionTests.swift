@@ -42,7 +42,7 @@ struct SessionTests {
         #expect(s.run("load \"Stdlib/images/coffee-64.png\"; deblur_gauss; prior unet; show; help solve", name: "<prompt>") == .success)
         let text = lines().joined(separator: "\n")
         #expect(text.contains("solve   reddiff for deblurring:"))
-        #expect(text.contains("pigdm for deblurring: n=1 steps=25 eta=1 scale=1 form=noisy (from the prior: steps, form; the rest official defaults)"))
+        #expect(text.contains("pigdm for deblurring: n=1 keep=all steps=25 eta=1 scale=1 form=noisy (from the prior: steps, form; the rest official defaults)"))
         #expect(text.contains("ddrm for deblurring:"))
         #expect(!text.contains("dps for deblurring"))   // unet recommends nothing for DPS
     }

@@ -13,7 +13,7 @@ show
 #> noise   0.5
 #> y       tensor 1
 #> prior   gmm grid dim=2
-#> solve   reddiff for other: n=1 steps=1000 lr=0.1 lrscale=absolute lambda=0.25 weight=snr order=desc init=pinv obsweight=1 optimizer=adam lrschedule=constant (official defaults; the prior recommends none)
+#> solve   reddiff for other: n=1 keep=all steps=1000 lr=0.1 lrscale=absolute lambda=0.25 weight=snr order=desc init=pinv obsweight=1 optimizer=adam lrschedule=constant (official defaults; the prior recommends none)
 #>   exact: 500 × tensor 2  (sample posterior n=500)
 #>   exact2: 500 × tensor 2  (sample posterior n=500)
 #> seed    7  (5 draws)
