@@ -13,8 +13,9 @@ extension PhaseRetrieval {
         /// −x reflected.
         case negatedReflected
 
-        /// One channel `[H, W]` (row-major) transformed.
-        func apply(_ plane: UnsafeBufferPointer<Float>, height h: Int, width w: Int, into out: UnsafeMutableBufferPointer<Float>) {
+        /// One channel (row-major, `[H, W]`) transformed: reversing the flat order of a
+        /// row-major plane is its point reflection.
+        func apply(_ plane: UnsafeBufferPointer<Float>, into out: UnsafeMutableBufferPointer<Float>) {
             let sign: Float
             let reflect: Bool
             switch self {
@@ -23,7 +24,7 @@ extension PhaseRetrieval {
             case .reflected: sign = 1; reflect = true
             case .negatedReflected: sign = -1; reflect = true
             }
-            let n = h * w
+            let n = plane.count
             for k in 0..<n { out[k] = sign * plane[reflect ? n - 1 - k : k] }
         }
     }
@@ -35,7 +36,7 @@ extension PhaseRetrieval {
     /// channels are measured separately, so each may take its own variant.
     public func aligned(_ estimate: Tensor, to reference: Tensor) -> (aligned: Tensor, choices: [Ambiguity]) {
         precondition(estimate.shape == inputShape && reference.shape == inputShape, "aligned: shapes \(estimate.shape), \(reference.shape) against \(inputShape)")
-        let c = inputShape[0], h = inputShape[1], w = inputShape[2], n = h * w
+        let c = inputShape[0], n = inputShape[1] * inputShape[2]
         var out = [Float](repeating: 0, count: estimate.count)
         var candidate = [Float](repeating: 0, count: n)
         var choices: [Ambiguity] = []
@@ -45,13 +46,13 @@ extension PhaseRetrieval {
                     let plane = UnsafeBufferPointer(rebasing: e[(ch * n)..<((ch + 1) * n)])
                     var best = Double.infinity, choice = Ambiguity.identity
                     for a in Ambiguity.allCases {
-                        candidate.withUnsafeMutableBufferPointer { a.apply(plane, height: h, width: w, into: $0) }
+                        candidate.withUnsafeMutableBufferPointer { a.apply(plane, into: $0) }
                         var sse = 0.0
                         for k in 0..<n { let d = Double(candidate[k] - r[ch * n + k]); sse += d * d }
                         if sse < best { best = sse; choice = a }
                     }
                     out.withUnsafeMutableBufferPointer { o in
-                        choice.apply(plane, height: h, width: w, into: UnsafeMutableBufferPointer(rebasing: o[(ch * n)..<((ch + 1) * n)]))
+                        choice.apply(plane, into: UnsafeMutableBufferPointer(rebasing: o[(ch * n)..<((ch + 1) * n)]))
                     }
                     choices.append(choice)
                 }

@@ -27,8 +27,8 @@ struct TuneOptions {
         case warm
         /// Only RED-diff's learning-rate schedules (`lrschedule=linear|cosine`, lr ×1, 2, 4).
         case schedule
-        /// Only RED-diff's regulariser weighting f(r_t) (`weight=…`, λ ×¼, 1, 4, then ×½, ×2)
-        /// and the step count around the current one (×¾, ×1½).
+        /// Only RED-diff's regulariser weighting f(r_t) (`weight=…`; λ ×¼, 1, 4 followed outwards,
+        /// then ×½, ×2) and the step count around the winner (×¾, ×1½).
         case weighting
     }
 

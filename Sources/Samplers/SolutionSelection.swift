@@ -16,7 +16,8 @@ public enum SolutionSelection: String, Sendable, CaseIterable {
         case .all: return Array(0..<n)
         case .fit:
             let misfit = problem.residuals(solution.samples).residuals.map { r in
-                r.squaredNorm().isFinite ? r.squaredNorm() : .infinity
+                let e = r.squaredNorm()
+                return e.isFinite ? e : .infinity
             }
             return [misfit.indices.min { misfit[$0] < misfit[$1] } ?? 0]
         }
