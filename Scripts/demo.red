@@ -9,10 +9,10 @@ measure                                      # y := A(x) + noise, seeded (red --
 prior natural                                # the shipped patch GMM prior
 
 solve pinv as pinv                           # the baseline A⁺y: the observed pixels, holes black
-solve reddiff steps=300 lr=0.5 lambda=0.25 as reddiff
+solve reddiff as patch                       # the settings the prior file recommends for inpainting (see `show`)
 prior unet                                   # the shipped diffusion U-Net (Stdlib/priors/unet.safetensors)
-solve reddiff as unet                        # its recommended inpainting settings (see `show`)
+solve reddiff as unet                        # its own recommended inpainting settings
 metrics
 save grid "demo-grid.png"
-plot psnr of=[reddiff, unet] to "demo-loss.png"
+plot psnr of=[patch, unet] to "demo-loss.png"
 print "wrote demo-grid.png and demo-loss.png"

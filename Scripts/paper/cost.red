@@ -2,7 +2,7 @@
 # number of steps (fixed size), 4x super-resolution, one warm-up solve first. Each timing is
 # repeated (rep 1, 2); post.py keeps the faster one (the machine is shared, timings are noisy).
 let d = "$out/cost"
-prior natural
+prior natural settings=official        # the official defaults, not the file's recommendations
 load "Stdlib/images/coffee${sfx}.png"
 sr4
 solve reddiff steps=2 as warmup

@@ -1,6 +1,6 @@
 # Experiment 2: the order in which RED-diff visits the timesteps: desc (the paper's), asc, random.
 let d = "$out/order"
-prior $prior_name
+prior $prior_name settings=official   # the official defaults, not the file's recommendations
 def orders tag="" {
   solve pinv as pinv
   for o in [desc, asc, random] {

@@ -2,7 +2,7 @@
 # (the shipped natural-image prior), at the step counts of quick.red / full.red.
 # DDRM needs an SVD, so it runs on the linear tasks only; pinv is approximate on nonlinear tasks.
 let d = "$out/samplers"
-prior natural
+prior natural settings=official        # the official defaults, not the file's recommendations
 def linear_all tag="" {
   solve pinv as pinv
   solve reddiff init=$init steps=$red_steps lr=$lr lambda=$lambda as reddiff

@@ -1,6 +1,6 @@
 # Experiment 3: the fidelity-smoothness trade-off: PSNR/SSIM against λ and against the learning rate.
 let d = "$out/sweeps"
-prior natural
+prior natural settings=official        # the official defaults, not the file's recommendations
 def lambdas tag="" {
   for l in [0, 0.05, 0.1, 0.25, 0.5, 1, 2, 4] {
     solve reddiff n=$nsol init=$init steps=$steps lr=$lr lambda=$l as lambda_$l

@@ -2,7 +2,7 @@
 # on inpainting (centred box), 4x super-resolution and Gaussian deblurring.
 # Needs quick.red or full.red first (Scripts/paper/run does that).
 let d = "$out/weighting"
-prior $prior_name
+prior $prior_name settings=official   # the official defaults, not the file's recommendations
 def ablate tag="" {
   solve pinv as pinv
   for w in [snr, sqrt, square, log, trunc, const] {

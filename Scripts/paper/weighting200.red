@@ -2,7 +2,7 @@
 # Gaussian deblurring, where 50 steps may stop a slow weighting early. Not in the runner; after a
 # settings file: .build/release/red Scripts/paper/quick-unet.red Scripts/paper/weighting200.red
 let d = "$out/steps200"
-prior $prior_name
+prior $prior_name settings=official   # the official defaults, not the file's recommendations
 def check tag="" {
   solve pinv as pinv
   for w in [snr, sqrt, log] { solve reddiff n=$nsol init=pinv steps=200 lr=$lr lambda=$lambda weight=$w as $w }

@@ -30,12 +30,16 @@ struct TuneOptions {
         /// Only RED-diff's regulariser weighting f(r_t) (`weight=…`; λ ×¼, 1, 4 followed outwards,
         /// then ×½, ×2) and the step count around the winner (×¾, ×1½).
         case weighting
+        /// Only a finer local search around the prior's current RED-diff settings: steps ×¾, ×1¼
+        /// (within `--max-steps`), λ and lr ×√½, ×√2, one coordinate at a time, repeated while a
+        /// round improves (at most three rounds). Meant for crops of the size the prior is used at.
+        case refine
     }
 
     static let usage = """
         usage: red-tune PRIOR [--photos DIR] [--out DIR] [--crops N] [--side N] [--scale N] [--seed N]
                               [--methods reddiff,pigdm,ddrm,dps] [--tasks inpaint-70,sr4,…] [--max-steps N]
-                              [--resume SWEEP.csv] [--trajectories] [--stages all|warm|schedule|weighting]
+                              [--resume SWEEP.csv] [--trajectories] [--stages all|warm|schedule|weighting|refine]
           Sweeps the samplers' settings on seeded crops of the training photos (never the evaluation
           images) and writes the sweep (sweep.csv, summary.md, sweep.png) and the chosen settings
           (settings.json, for Scripts/set-prior-settings.py) to --out.
@@ -53,6 +57,8 @@ struct TuneOptions {
                          steps), scored against the prior's current settings; the better is written
           --stages weighting  only RED-diff's regulariser weighting (every f(r_t), λ ×¼, 1, 4 followed outwards, then ×½, ×2) and
                          the step count ×¾, ×1½ around the current settings; the better is written
+          --stages refine  only a finer local search around the current settings (steps ×¾, ×1¼ within --max-steps;
+                         λ and lr ×√½, ×√2; repeated while a round improves), e.g. on crops of the size you restore at
           --trajectories also record RED-diff's PSNR trajectory at 1000 steps for lr 0.5, lr 0.1 and the chosen settings
         """
 

@@ -126,6 +126,34 @@ extension Tuner {
         return best
     }
 
+    /// A finer local search around `base`: the step count ×¾ and ×1¼ (at most `--max-steps`), λ and
+    /// lr ×√½ and ×√2, one coordinate at a time, each move taken when it scores higher; the round
+    /// is repeated while it improves (at most three rounds). The coarse grids step by ×2 to ×4, and
+    /// a setting found on small crops need not be the best on crops of the size a user restores.
+    func refinement(_ family: RecommendedSettings.TaskFamily, over base: Point) -> Point {
+        var best = base
+        for _ in 0..<3 {
+            let start = best.psnr
+            if let steps = Int(best.value("steps")) {
+                for f in [0.75, 1.25] {
+                    let n = min(options.maxSteps, Int((Double(steps) * f).rounded()))
+                    guard n != steps, n > 0 else { continue }
+                    let p = score(family, "reddiff", "refine", with(best, "steps", String(n)))
+                    if p.psnr > best.psnr { best = p }
+                }
+            }
+            for key in ["lambda", "lr"] {
+                guard let v = Double(best.value(key)) else { continue }
+                for f in [(0.5).squareRoot(), (2.0).squareRoot()] {
+                    let p = score(family, "reddiff", "refine", with(best, key, Self.format(v * f)))
+                    if p.psnr > best.psnr { best = p }
+                }
+            }
+            guard best.psnr > start else { break }
+        }
+        return best
+    }
+
     /// ΠGDM and DDRM: the fewest steps within 0.2 dB of the best of a short grid (the better
     /// scoring of equal step counts), each step count with every set of `variants` (extra
     /// options; `[[]]`: the method's defaults only).
@@ -170,6 +198,7 @@ extension Tuner {
                 case "reddiff" where options.stages == .warm: record(family, "reddiff", warmStart(family, over: currentREDDiff(family)))
                 case "reddiff" where options.stages == .schedule: record(family, "reddiff", schedules(family, over: currentREDDiff(family)))
                 case "reddiff" where options.stages == .weighting: record(family, "reddiff", weightings(family, over: currentREDDiff(family)))
+                case "reddiff" where options.stages == .refine: record(family, "reddiff", refinement(family, over: currentREDDiff(family)))
                 case _ where options.stages != .all: continue
                 case "reddiff": sweepREDDiff(family)
                 case "pigdm": sweepSteps(family, method: "pigdm", grid: ["25", "50", "100"], variants: Tuner.piGDMForms)

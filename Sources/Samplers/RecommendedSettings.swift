@@ -17,6 +17,13 @@ public struct RecommendedSettings: Sendable, Equatable {
         case inpainting, superResolution = "super-resolution", deblurring, phaseRetrieval = "phase-retrieval", other
     }
 
+    /// Which settings a bare solve takes with a prior file (`prior … settings=`): the file's
+    /// recommendations, or the methods' official defaults (as the papers' configurations, for
+    /// reproducing them).
+    public enum Use: String, Sendable, CaseIterable {
+        case recommended, official
+    }
+
     /// method → family name (or `default`) → option → value.
     public var table: [String: [String: [String: String]]]
 

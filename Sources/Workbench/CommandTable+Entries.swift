@@ -88,6 +88,8 @@ extension CommandTable {
 
         // prior
         CommandSpec("prior", "prior", "natural|patch|dncnn|composite|unet|gmm|remote|FILE", "set the diffusion prior",
+                    options: [.choice("settings", RecommendedSettings.Use.recommended,
+                                      "what a solve uses for options it leaves out: the prior file's recommended settings, or the official defaults")],
                     variants: [VariantSpec("natural", "", "the shipped natural-image prior (the patch GMM)"),
                                VariantSpec("patch", "", "the patch GMM (EPLL-style), by its own name"),
                                VariantSpec("dncnn", "", "scico's pretrained DnCNN family (small noise only)",
@@ -99,7 +101,7 @@ extension CommandTable {
                                VariantSpec("unet", "", "the shipped U-Net (Stdlib/priors/unet.safetensors), when present"),
                                VariantSpec("gmm", "grid", "the 25-component grid GMM on R^dim", [.integer("dim", 8, "dimension", min: 1, max: 4096)]),
                                VariantSpec("remote", "\"URL\"", "a model of an Open Inference Protocol server (Docs/remote-priors.md)", remotePriorOptions)],
-                    examples: ["prior natural", "prior \"my-prior.safetensors\"", "prior gmm grid dim=8"],
+                    examples: ["prior natural", "prior \"my-prior.safetensors\"", "prior gmm grid dim=8", "prior unet settings=official"],
                     run: { try $0.cmdPrior($1) }),
 
         // solve

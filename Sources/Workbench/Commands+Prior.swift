@@ -75,8 +75,17 @@ extension Session {
         }
         state.prior = prior
         state.priorName = name
-        state.priorSettings = try recommendedSettings(a, file: priorFile)
+        switch try a.choice("settings", as: RecommendedSettings.Use.self) {
+        case .recommended:
+            state.priorSettings = try recommendedSettings(a, file: priorFile)
+        case .official:
+            state.priorSettings = nil
+            state.priorName += Session.officialSettingsSuffix
+        }
     }
+
+    /// Appended to the prior's name in `show` when `settings=official` set its recommendations aside.
+    static let officialSettingsSuffix = " settings=official"
 
     /// The sampler settings recorded in a prior file's metadata (`red_settings`), if any.
     func recommendedSettings(_ a: Arguments, file: String?) throws -> RecommendedSettings? {

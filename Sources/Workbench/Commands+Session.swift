@@ -98,7 +98,8 @@ extension Session {
         let family = state.taskFamily.rawValue
         let values = inForce.map { "\($0.option)=\($0.value)" }.joined(separator: " ")
         if fromPrior.isEmpty {
-            return "\(method) for \(family): \(values) (official defaults; the prior recommends none)"
+            let why = state.priorName.hasSuffix(Session.officialSettingsSuffix) ? "settings=official" : "the prior recommends none"
+            return "\(method) for \(family): \(values) (official defaults; \(why))"
         }
         return "\(method) for \(family): \(values) (from the prior: \(fromPrior.map(\.option).joined(separator: ", ")); the rest official defaults)"
     }

@@ -94,12 +94,17 @@ extension Session {
     }
 
     /// The solve's arguments with the prior's recommended settings filled in for every option the
-    /// statement leaves out (explicit options win).
+    /// statement leaves out (explicit options win). A recommended `tmax` (a time grid that starts
+    /// below T) bounds the step count, so it is left out when the statement asks for more steps
+    /// than it allows: the explicit `steps` wins, on the full grid.
     func withRecommendedSettings(_ a: Arguments, method: String) -> Arguments {
         guard let settings = state.priorSettings, let spec = a.spec else { return a }
         var out = a
         let known = Set(spec.options(for: method).map(\.name))
+        var explicitSteps: Double?
+        if case .number(let n)? = a.options["steps"]?.0 { explicitSteps = n }
         for (key, text) in settings.options(method: method, family: state.taskFamily) where known.contains(key) && a.options[key] == nil {
+            if key == "tmax", let steps = explicitSteps, let tMax = Double(text), steps > tMax { continue }
             out.options[key] = (Double(text).map(Value.number) ?? .text(text, quoted: false), a.range)
         }
         return out

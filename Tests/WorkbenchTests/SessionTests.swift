@@ -47,6 +47,37 @@ struct SessionTests {
         #expect(!text.contains("dps for deblurring"))   // unet recommends nothing for DPS
     }
 
+    /// `unet` recommends a warm start on a grid below t = 100 for inpainting; asking for more steps
+    /// than that grid has runs them on the full grid instead of failing on an option never typed,
+    /// and an explicit `tmax` still wins.
+    @Test func explicitStepsAboveThePriorsTimeGridRunOnTheFullGrid() {
+        let (s, _) = session()
+        _ = s.loadStdlib(GoldenTests.root.appendingPathComponent("Stdlib").path)
+        #expect(s.run("load \"Stdlib/images/coffee-64.png\"; inpaint_random; measure; prior unet", name: "<prompt>") == .success)
+        #expect(s.run("solve reddiff steps=150 stop=1", name: "<prompt>") == .success)
+        guard case let .runtimeError(d) = s.run("solve reddiff steps=150 tmax=100 stop=1", name: "<prompt>") else {
+            Issue.record("expected a runtime error"); return
+        }
+        #expect(d.message.contains("expected at most tmax=100 steps"))
+    }
+
+    /// `prior … settings=official` sets the file's recommendations aside (the paper scripts
+    /// reproduce the official configurations with it); `show` says so.
+    @Test func officialSettingsSetThePriorsRecommendationsAside() {
+        let (s, lines) = session()
+        _ = s.loadStdlib(GoldenTests.root.appendingPathComponent("Stdlib").path)
+        #expect(s.run("load \"Stdlib/images/coffee-64.png\"; inpaint_random; prior unet settings=official; show", name: "<prompt>") == .success)
+        var text = lines().joined(separator: "\n")
+        #expect(text.contains("prior   unet settings=official"))
+        #expect(text.contains("reddiff for inpainting: n=1 keep=all steps=1000 lr=0.1"))
+        #expect(text.contains("(official defaults; settings=official)"))
+        #expect(!text.contains("pigdm for inpainting"))
+        #expect(s.run("prior unet; show", name: "<prompt>") == .success)
+        text = lines().joined(separator: "\n")
+        #expect(text.contains("init=classical"))
+        #expect(text.contains("pigdm for inpainting"))
+    }
+
     /// Phase retrieval is a task family of its own, HDR is `other`.
     @Test(arguments: [("phase_retrieval", "phase-retrieval"), ("hdr_task", "other"), ("sr4", "super-resolution")])
     func showNamesTheTaskFamily(task: String, family: String) {
