@@ -132,6 +132,8 @@ extension Tuner {
     /// a setting found on small crops need not be the best on crops of the size a user restores.
     func refinement(_ family: RecommendedSettings.TaskFamily, over base: Point) -> Point {
         var best = base
+        // λ and lr as base × √2^k: a move back lands on the value scored before, in the same words
+        var exponent = ["lambda": 0, "lr": 0]
         for _ in 0..<3 {
             let start = best.psnr
             if let steps = Int(best.value("steps")) {
@@ -143,10 +145,10 @@ extension Tuner {
                 }
             }
             for key in ["lambda", "lr"] {
-                guard let v = Double(best.value(key)) else { continue }
-                for f in [(0.5).squareRoot(), (2.0).squareRoot()] {
-                    let p = score(family, "reddiff", "refine", with(best, key, Self.format(v * f)))
-                    if p.psnr > best.psnr { best = p }
+                guard let v = Double(base.value(key)), let k = exponent[key] else { continue }
+                for d in [-1, 1] {
+                    let p = score(family, "reddiff", "refine", with(best, key, Self.format(v * pow(2, Double(k + d) / 2))))
+                    if p.psnr > best.psnr { best = p; exponent[key] = k + d }
                 }
             }
             guard best.psnr > start else { break }
