@@ -73,15 +73,11 @@ extension Session {
         default:
             throw a.error(.missingVariant(command: "prior", expected: PriorCatalog.names + ["gmm", "\"FILE.safetensors\""]))
         }
+        let use = try a.choice("settings", as: RecommendedSettings.Use.self)
+        let settings = use == .official ? nil : try recommendedSettings(a, file: priorFile)
         state.prior = prior
-        state.priorName = name
-        switch try a.choice("settings", as: RecommendedSettings.Use.self) {
-        case .recommended:
-            state.priorSettings = try recommendedSettings(a, file: priorFile)
-        case .official:
-            state.priorSettings = nil
-            state.priorName += Session.officialSettingsSuffix
-        }
+        state.priorName = use == .official ? name + Session.officialSettingsSuffix : name
+        state.priorSettings = settings
     }
 
     /// Appended to the prior's name in `show` when `settings=official` set its recommendations aside.
